@@ -1,0 +1,67 @@
+"""Plain values passed between stages: rows, rendered files.
+
+Nothing here imports rdflib, pyoxigraph or jinja2, so templates and the plan see
+only str, int, bool, Decimal and these small classes.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+
+class Literal(str):
+    """A literal kept as text, with its language tag or datatype reachable.
+
+    It behaves as the plain string in templates; ``value.lang`` and
+    ``value.datatype`` give the tag and the datatype IRI (or None).
+    """
+
+    lang: str | None
+    datatype: str | None
+
+    def __new__(
+        cls, value: str, lang: str | None = None, datatype: str | None = None
+    ) -> Literal:
+        obj = super().__new__(cls, value)
+        obj.lang = lang
+        obj.datatype = datatype
+        return obj
+
+
+class Row(dict[str, Any]):
+    """One solution of a SELECT: variable name -> plain value.
+
+    Keys work with and without the leading ``?`` (``row["?name"]`` and
+    ``row.name`` both reach the variable ``name``). Unbound variables are absent.
+    """
+
+    def __getitem__(self, key: str) -> Any:
+        return super().__getitem__(key[1:] if key.startswith("?") else key)
+
+    def __contains__(self, key: object) -> bool:
+        if isinstance(key, str) and key.startswith("?"):
+            key = key[1:]
+        return super().__contains__(key)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """Like dict.get, accepting ``?name`` too."""
+        return self[key] if key in self else default
+
+
+@dataclass
+class RenderedFile:
+    """One output file as rendering produced it, before anything touches disk.
+
+    ``path`` is absolute. ``mode`` is Create, Overwrite or Merge; ``force`` lets a
+    front-matter template overwrite a file edited by hand (its ``force: true``).
+    """
+
+    path: Path
+    content: str
+    rule: str
+    mode: str = "Create"
+    row: int | None = None
+    template: str | None = None
+    force: bool = False
