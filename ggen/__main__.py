@@ -1,0 +1,5 @@
+"""``python -m ggen`` runs the command line."""
+
+from ggen.cli import main
+
+main()

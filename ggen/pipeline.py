@@ -1,0 +1,402 @@
+"""The whole of ``ggen sync``: manifest in, plan out, then apply or compare.
+
+:func:`generate` runs every stage up to the plan and touches nothing on disk;
+:func:`sync` applies the plan (or, for ``--check`` and ``--dry-run``, reports
+it). The CLI is a thin shell over :func:`sync`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import signal
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import FrameType
+from typing import Protocol
+
+from ggen.audit import RunFacts, build_audit, write_audit
+from ggen.drift import Drift, failing, find_drift
+from ggen.errors import (
+    Location,
+    RefusedWrite,
+    TimeoutExpired,
+    UsageError,
+    ValidationFailed,
+)
+from ggen.graph import Graph, load_graph
+from ggen.infer import InferenceResult, infer
+from ggen.manifest import Manifest, load_manifest
+from ggen.model import RenderedFile
+from ggen.plan import Plan, PlannedFile, check_paths, make_plan, next_record
+from ggen.record import RECORD_PATH, Record, load_record, sha256
+from ggen.render import RuleOutcome, make_engine, render_rules
+from ggen.validate import ValidationReport, validate
+from ggen.write import apply_plan, atomic_write, project_lock
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class SyncOptions:
+    """Everything ``ggen sync`` can be asked to do."""
+
+    manifest: Path = Path(".")
+    audit: bool = False
+    dry_run: bool = False
+    check: bool = False
+    force: bool = False
+    rules: tuple[str, ...] = ()
+    strict_eol: bool = False
+    timeout: float | None = None
+    allow_hooks: bool = False
+
+
+class Reporter(Protocol):
+    """Receives progress as the pipeline goes; the CLI prints it."""
+
+    def stage(self, number: int, title: str, detail: str) -> None:
+        """A stage finished."""
+
+    def file(self, planned: PlannedFile) -> None:
+        """A file was planned (dry run, check) or applied."""
+
+    def warning(self, text: str) -> None:
+        """Something the user should know that does not stop the run."""
+
+    def violations(self, report: ValidationReport) -> None:
+        """The validation report, when it holds violations."""
+
+
+class SilentReporter:
+    """A reporter that logs instead of printing, for library use."""
+
+    def stage(self, number: int, title: str, detail: str) -> None:
+        """Log the stage."""
+        log.info("[%d] %s %s", number, title, detail)
+
+    def file(self, planned: PlannedFile) -> None:
+        """Log the file."""
+        log.info("%s %s", planned.action.value, planned.rel)
+
+    def warning(self, text: str) -> None:
+        """Log the warning."""
+        log.warning("%s", text)
+
+    def violations(self, report: ValidationReport) -> None:
+        """Log each violation."""
+        for v in report.violations:
+            log.warning("%s %s %s %s", v.severity, v.focus, v.path, v.message)
+
+
+@dataclass
+class Generation:
+    """Everything :func:`generate` learned, up to the plan."""
+
+    manifest: Manifest
+    graph: Graph
+    validation: ValidationReport
+    inference: list[InferenceResult]
+    outcomes: list[RuleOutcome]
+    record: Record
+    plan: Plan
+    facts: RunFacts
+    inputs: dict[str, str] = field(default_factory=dict)
+    rule_inputs: dict[str, dict[str, str]] = field(default_factory=dict)
+
+
+@dataclass
+class SyncResult:
+    """What a sync did or, under --check / --dry-run, would do."""
+
+    manifest: Manifest
+    plan: Plan
+    validation: ValidationReport
+    drift: list[Drift] = field(default_factory=list)
+    failing_drift: list[Drift] = field(default_factory=list)
+    written: set[str] = field(default_factory=set)
+    audit_path: Path | None = None
+    durations_ms: dict[str, int] = field(default_factory=dict)
+    triples: int = 0
+
+
+class _Deadline(BaseException):
+    """Raised by the timer; a BaseException so no library swallows it."""
+
+
+@contextlib.contextmanager
+def _timer(facts: RunFacts, stage: str) -> Iterator[None]:
+    start = time.perf_counter()
+    try:
+        yield
+    finally:
+        facts.durations_ms[stage] = round((time.perf_counter() - start) * 1000)
+
+
+class _Watchdog:
+    """Stops the run with exit 6 when ``--timeout`` seconds pass."""
+
+    def __init__(self, seconds: float | None) -> None:
+        self.seconds = seconds
+        self.current = "loading"
+        self._old: object = None
+
+    def __enter__(self) -> _Watchdog:
+        if self.seconds:
+            try:
+                self._old = signal.signal(signal.SIGALRM, self._fire)
+                signal.setitimer(signal.ITIMER_REAL, self.seconds)
+            except ValueError:  # not the main thread: no timer
+                self.seconds = None
+        return self
+
+    def _fire(self, _signum: int, _frame: FrameType | None) -> None:
+        raise _Deadline()
+
+    def cancel(self) -> None:
+        """Stop the timer (before writing starts: writes are never cut short)."""
+        if self.seconds:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, self._old)  # type: ignore[arg-type]
+            self.seconds = None
+
+    def __exit__(self, *exc: object) -> None:
+        self.cancel()
+
+
+def generate(options: SyncOptions, reporter: Reporter, watchdog: _Watchdog) -> Generation:
+    """Run every stage up to the plan; nothing on disk changes."""
+    manifest = load_manifest(options.manifest)
+    facts = RunFacts(manifest=manifest.path)
+    rules = _selected_rules(manifest, options.rules)
+
+    with _timer(facts, "load"):
+        graph = load_graph(manifest.source, manifest.imports, manifest.base_iri,
+                           manifest.prefixes)
+        graph.allow_service = manifest.allow_service
+    facts.triples["loaded"] = len(graph)
+    for f in graph.files:
+        if f.triples == 0:
+            reporter.warning(f"{f.path}: no triples (the file is empty)")
+    watchdog.current = "inference"
+    with _timer(facts, "infer"):
+        inferred = infer(graph, manifest.inference, manifest.path)
+    facts.triples["inferred"] = sum(r.added for r in inferred)
+    facts.triples["total"] = len(graph)
+    reporter.stage(1, "Loading ontology...", _load_detail(graph, inferred))
+
+    watchdog.current = "validation"
+    with _timer(facts, "validate"):
+        report = validate(graph, manifest.shacl, manifest.ask_rules, manifest.path)
+    facts.validation = report
+    for text in report.warnings:
+        reporter.warning(text)
+    _report_validation(report, reporter)
+
+    engine = make_engine(manifest, graph)
+
+    def on_rule(name: str) -> None:
+        watchdog.current = f"rule `{name}`"
+
+    with _timer(facts, "render"):
+        outcomes = render_rules(manifest, graph, engine, rules, on_rule)
+    rendered = [f for o in outcomes for f in o.files]
+    reporter.stage(3, "Rendering templates...",
+                   f"✓ {len(rendered)} files from {len(outcomes)} rules")
+
+    with _timer(facts, "plan"):
+        check_paths(rendered, manifest.root, manifest.path)
+        record = load_record(manifest.root)
+        plan = make_plan(rendered, record, manifest.root,
+                         {r.name for r in rules}, options.force)
+    inputs, rule_inputs = input_hashes(manifest, graph, outcomes)
+    facts.inputs = _input_files(manifest, graph, outcomes)
+    return Generation(manifest, graph, report, inferred, outcomes, record, plan,
+                      facts, inputs, rule_inputs)
+
+
+def sync(options: SyncOptions, reporter: Reporter | None = None) -> SyncResult:
+    """Run ``ggen sync`` as ``options`` say; raise a GgenError on failure."""
+    reporter = reporter or SilentReporter()
+    with _Watchdog(options.timeout) as watchdog:
+        try:
+            gen = generate(options, reporter, watchdog)
+        except _Deadline:
+            raise TimeoutExpired(
+                f"stopped after {options.timeout:g} s while running "
+                f"{watchdog.current}",
+                hint="look for a loop that does not end in that rule's template, "
+                "or raise --timeout",
+            ) from None
+        watchdog.cancel()
+    result = SyncResult(gen.manifest, gen.plan, gen.validation,
+                        durations_ms=gen.facts.durations_ms,
+                        triples=len(gen.graph))
+    if options.check:
+        result.drift = find_drift(gen.plan, gen.record, gen.inputs, gen.rule_inputs)
+        result.failing_drift = failing(result.drift, options.strict_eol)
+        return result
+    for planned in gen.plan.files:
+        if options.dry_run or planned.action.value in ("unchanged", "skip"):
+            reporter.file(planned)
+    if options.dry_run:
+        _refuse_if_needed(gen.plan, dry_run=True)
+        return result
+    _refuse_if_needed(gen.plan, dry_run=False)
+    return _apply(gen, options, reporter, result)
+
+
+def _apply(gen: Generation, options: SyncOptions, reporter: Reporter,
+           result: SyncResult) -> SyncResult:
+    facts = gen.facts
+    with project_lock(gen.manifest.root), _timer(facts, "write"):
+        outcome = apply_plan(gen.plan, reporter.file)
+        record = next_record(gen.plan, gen.record, outcome.done)
+        if outcome.error is None:
+            record.inputs, record.rules = gen.inputs, gen.rule_inputs
+        if _record_changed(gen.manifest.root, record, gen.plan):
+            atomic_write(gen.manifest.root / RECORD_PATH, record.dumps().encode())
+    result.written = outcome.done
+    counts = gen.plan.counts()
+    reporter.stage(4, "Writing files...", _write_detail(counts, outcome.done,
+                                                         gen.plan))
+    if options.audit or gen.manifest.require_audit_trail:
+        document = build_audit(facts, gen.plan, outcome.done)
+        result.audit_path = write_audit(gen.manifest.root, document)
+        reporter.stage(5, "Audit:", _display(result.audit_path, gen.manifest.root))
+    if outcome.error is not None:
+        raise outcome.error
+    return result
+
+
+def _record_changed(root: Path, record: Record, plan: Plan) -> bool:
+    path = root / RECORD_PATH
+    new = record.dumps().encode()
+    if path.is_file():
+        return path.read_bytes() != new
+    return bool(record.files) or bool(plan.files)
+
+
+def _refuse_if_needed(plan: Plan, dry_run: bool) -> None:
+    refused = plan.refused
+    if not refused:
+        return
+    names = "\n".join(f"  {p.rel}: {p.reason}" for p in refused)
+    verb = "would refuse" if dry_run else "refused"
+    raise RefusedWrite(
+        f"{verb} to overwrite {len(refused)} file(s) changed outside ggen; "
+        f"nothing was written:\n{names}",
+        hint="keep your edits elsewhere (or in a Merge-mode manual section), or "
+        "pass --force to overwrite them",
+    )
+
+
+def _selected_rules(manifest: Manifest, names: tuple[str, ...]) -> list:  # type: ignore[type-arg]
+    if not names:
+        return list(manifest.rules)
+    known = {r.name for r in manifest.rules}
+    unknown = [n for n in names if n not in known]
+    if unknown:
+        raise UsageError(
+            f"no generation rule named {', '.join(f'`{n}`' for n in unknown)}",
+            Location(manifest.path),
+            hint=f"rules in this manifest: {', '.join(sorted(known)) or '(none)'}",
+        )
+    return [r for r in manifest.rules if r.name in names]
+
+
+def _report_validation(report: ValidationReport, reporter: Reporter) -> None:
+    if report.violations:
+        reporter.violations(report)
+    errors = report.errors
+    warnings = len(report.violations) - len(errors)
+    if errors:
+        raise ValidationFailed(
+            f"validation failed: {len(errors)} violation(s)"
+            + (f", {warnings} warning(s)" if warnings else ""),
+            hint="fix the ontology where the table points, then run ggen sync "
+            "again; nothing was written",
+        )
+    detail = f"✓ {len(report.violations)} violations"
+    if warnings:
+        detail = f"✓ 0 violations, {warnings} warning(s)"
+    reporter.stage(2, "Validating (SHACL)...", detail)
+
+
+def input_hashes(manifest: Manifest, graph: Graph, outcomes: list[RuleOutcome]
+                 ) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+    """Hashes of the project's inputs, and of each rule's query and templates."""
+    onto = hashlib.sha256()
+    for f in sorted(graph.files, key=lambda f: str(f.path)):
+        onto.update(sha256(f.path.read_bytes()).encode())
+    shapes = hashlib.sha256()
+    for path in sorted(manifest.shacl):
+        shapes.update(sha256(path.read_bytes()).encode())
+    inputs = {"manifest": sha256(manifest.path.read_bytes()),
+              "ontology": onto.hexdigest()}
+    if manifest.shacl:
+        inputs["shapes"] = shapes.hexdigest()
+    by_name = {r.name: r for r in manifest.rules}
+    per_rule: dict[str, dict[str, str]] = {}
+    for outcome in outcomes:
+        rule = by_name.get(outcome.rule)
+        if rule is None:
+            continue
+        templates = hashlib.sha256()
+        for path in outcome.templates:
+            templates.update(sha256(path.read_bytes()).encode())
+        if rule.template.inline is not None:
+            templates.update(rule.template.inline.encode())
+        per_rule[rule.name] = {"query": sha256(rule.query.read().encode()),
+                               "template": templates.hexdigest()}
+    return inputs, per_rule
+
+
+def _input_files(manifest: Manifest, graph: Graph, outcomes: list[RuleOutcome]
+                 ) -> dict[str, list[Path]]:
+    by_name = {r.name: r for r in manifest.rules}
+    queries = [by_name[o.rule].query.file for o in outcomes if o.rule in by_name]
+    inference = [r.construct.file for r in manifest.inference]
+    return {
+        "manifest": [manifest.path],
+        "ontology": [f.path for f in graph.files],
+        "shapes": list(manifest.shacl),
+        "query": [q for q in queries if q is not None],
+        "inference": [q for q in inference if q is not None],
+        "template": [t for o in outcomes for t in o.templates],
+    }
+
+
+def _load_detail(graph: Graph, inferred: list[InferenceResult]) -> str:
+    files = len(graph.files)
+    loaded = sum(f.triples for f in graph.files)
+    detail = f"✓ {loaded} triples ({files} file{'s' if files != 1 else ''})"
+    added = sum(r.added for r in inferred)
+    if inferred:
+        detail += f", +{added} inferred by {len(inferred)} rule(s)"
+    return detail
+
+
+def _write_detail(counts: dict[str, int], done: set[str], plan: Plan) -> str:
+    parts = [f"{counts['create']} created", f"{counts['update']} updated",
+             f"{counts['unchanged']} unchanged"]
+    if counts["delete"]:
+        parts.append(f"{counts['delete']} deleted")
+    if counts["skip"]:
+        parts.append(f"{counts['skip']} skipped")
+    if counts["keep (edited)"]:
+        parts.append(f"{counts['keep (edited)']} kept (edited)")
+    return "✓ " + ", ".join(parts)
+
+
+def _display(path: Path, root: Path) -> str:
+    try:
+        return str(path.relative_to(root))
+    except ValueError:
+        return str(path)
+
+
+__all__ = ["RenderedFile", "SyncOptions", "SyncResult", "generate", "sync"]

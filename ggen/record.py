@@ -1,0 +1,91 @@
+"""The record of generated files: what the generator owns, and what it wrote.
+
+``.ggen/generated.json`` beside the manifest lists, for each generated path
+(relative to the manifest's folder, ``/``-separated), the rule that produced it
+and the sha256 of the bytes written. It is meant to be committed: it holds no
+timestamps and no absolute paths, its keys are sorted, and each file takes one
+line, so two branches that touch different files merge without conflict.
+
+It also keeps the hashes of the inputs of the last sync (per rule: query and
+templates; for the project: manifest and ontology), so ``--check`` can say which
+inputs changed since.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ggen.errors import Location, ManifestError
+
+RECORD_PATH = Path(".ggen") / "generated.json"
+FORMAT_VERSION = 1
+
+
+def sha256(data: bytes) -> str:
+    """The hex sha256 of ``data``, as ``sha256sum`` prints it."""
+    return hashlib.sha256(data).hexdigest()
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One generated file: its rule, the hash written, and for Merge files the
+    hash of the generated section alone."""
+
+    rule: str
+    sha256: str
+    generated_sha256: str | None = None
+
+
+@dataclass
+class Record:
+    """Everything the record file holds."""
+
+    files: dict[str, Entry] = field(default_factory=dict)
+    inputs: dict[str, str] = field(default_factory=dict)
+    rules: dict[str, dict[str, str]] = field(default_factory=dict)
+
+    def dumps(self) -> str:
+        """The record as deterministic JSON text, one line per file."""
+        lines = ["{", f'  "version": {FORMAT_VERSION},', '  "inputs": '
+                 + json.dumps(dict(sorted(self.inputs.items())), sort_keys=True) + ","]
+        lines.append('  "rules": {')
+        rule_lines = [f"    {json.dumps(name)}: {json.dumps(hashes, sort_keys=True)}"
+                      for name, hashes in sorted(self.rules.items())]
+        lines.append(",\n".join(rule_lines))
+        lines.append("  },")
+        lines.append('  "files": {')
+        file_lines = []
+        for path, entry in sorted(self.files.items()):
+            item = {"rule": entry.rule, "sha256": entry.sha256}
+            if entry.generated_sha256:
+                item["generated_sha256"] = entry.generated_sha256
+            file_lines.append(f"    {json.dumps(path)}: {json.dumps(item)}")
+        lines.append(",\n".join(file_lines))
+        lines.append("  }")
+        lines.append("}")
+        return "\n".join(line for line in lines if line != "") + "\n"
+
+
+def load_record(root: Path) -> Record:
+    """The record beside the manifest in ``root``, or an empty one."""
+    path = root / RECORD_PATH
+    if not path.is_file():
+        return Record()
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        files = {
+            str(k): Entry(str(v["rule"]), str(v["sha256"]), v.get("generated_sha256"))
+            for k, v in data.get("files", {}).items()
+        }
+        return Record(files, dict(data.get("inputs", {})),
+                      {k: dict(v) for k, v in data.get("rules", {}).items()})
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ManifestError(
+            f"the record of generated files is damaged: {exc}",
+            Location(path),
+            hint="restore it from git (`git checkout -- .ggen/generated.json`), "
+            "or delete it and run `ggen sync --force` to rebuild it",
+        ) from None

@@ -1,0 +1,160 @@
+"""Stage 5: run each generation rule's query and render its template.
+
+A rule whose ``output_file`` contains ``{{`` renders once per row, with ``row``
+and that row's columns as top-level names; any other rule renders once, with
+the first row's columns as top-level names. Every render sees all rows as
+``results`` (aliases ``sparql_results`` and ``entities``).
+
+The template file path may contain ``{{ }}`` too: it is rendered with the same
+context, which lets one rule choose a template per row (for example one per
+backend kind).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ggen.errors import Location, Problem, TemplateError
+from ggen.extract import rows_from
+from ggen.graph import Graph, run_query
+from ggen.manifest import GenerationRule, Manifest
+from ggen.model import RenderedFile, Row
+from ggen.templating import TemplateEngine
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class RuleOutcome:
+    """What one rule produced: its rows, its files, or why it produced none."""
+
+    rule: str
+    rows: int = 0
+    files: list[RenderedFile] = field(default_factory=list)
+    skipped: str | None = None
+    templates: list[Path] = field(default_factory=list)
+
+
+def make_engine(manifest: Manifest, graph: Graph) -> TemplateEngine:
+    """A template engine whose ``sparql()`` functions query ``graph``."""
+
+    def query(text: str) -> list[dict[str, Any]]:
+        result = run_query(graph, text, "template sparql()", Location(None),
+                           "SELECT")
+        return list(rows_from(result, text))
+
+    return TemplateEngine(manifest.root, query)
+
+
+def select_rows(graph: Graph, rule: GenerationRule, manifest: Manifest) -> list[Row]:
+    """The rule's SELECT, as plain rows in a deterministic order."""
+    text = rule.query.read()
+    where = Location(rule.query.file or manifest.path)
+    result = run_query(graph, text, f"rule `{rule.name}`", where, "SELECT")
+    return rows_from(result, text)
+
+
+def render_rules(
+    manifest: Manifest,
+    graph: Graph,
+    engine: TemplateEngine,
+    rules: list[GenerationRule],
+    on_rule: Callable[[str], None] | None = None,
+) -> list[RuleOutcome]:
+    """Render every rule; template errors of all rules are reported together."""
+    outcomes: list[RuleOutcome] = []
+    problems: list[Problem] = []
+    for rule in rules:
+        if on_rule is not None:
+            on_rule(rule.name)
+        try:
+            outcomes.append(render_rule(manifest, graph, engine, rule))
+        except TemplateError as exc:
+            problems.extend(exc.problems)
+    if problems:
+        raise TemplateError(problems)
+    return outcomes
+
+
+def render_rule(manifest: Manifest, graph: Graph, engine: TemplateEngine,
+                rule: GenerationRule) -> RuleOutcome:
+    """Render one rule into files (none when ``when`` is false or no rows)."""
+    outcome = RuleOutcome(rule.name)
+    if rule.when and not bool(run_query(graph, rule.when, f"rule `{rule.name}` (when)",
+                                        Location(manifest.path), "ASK")):
+        outcome.skipped = "its `when` query is false"
+        return outcome
+    rows = select_rows(graph, rule, manifest)
+    outcome.rows = len(rows)
+    if not rows and (rule.skip_empty or rule.per_row):
+        outcome.skipped = "its query returned no rows"
+        if not rule.skip_empty:
+            log.warning("rule `%s`: its query returned no rows, so it wrote "
+                        "nothing (set skip_empty = true to silence this)", rule.name)
+        return outcome
+    if not rows:
+        log.warning("rule `%s`: its query returned no rows", rule.name)
+    contexts = _contexts(rows, rule.per_row)
+    for index, context in contexts:
+        outcome.files.append(_render_one(manifest, engine, rule, context, index))
+    outcome.templates = sorted({Path(f.template) for f in outcome.files
+                                if f.template and not f.template.startswith("<")})
+    return outcome
+
+
+def _contexts(rows: list[Row], per_row: bool) -> list[tuple[int | None, dict[str, Any]]]:
+    base: dict[str, Any] = {"results": rows, "sparql_results": rows,
+                            "entities": rows}
+    if not per_row:
+        first = dict(rows[0]) if rows else {}
+        return [(None, {**first, **base})]
+    return [(i, {**row, **base, "row": row}) for i, row in enumerate(rows)]
+
+
+def _render_one(manifest: Manifest, engine: TemplateEngine, rule: GenerationRule,
+                context: dict[str, Any], index: int | None) -> RenderedFile:
+    label = f"rule `{rule.name}`" + (f", row {index + 1}" if index is not None else "")
+    rel = engine.render_string(rule.output_file, context,
+                               name=f"{manifest.path.name}: output_file of {label}")
+    if not rel.strip():
+        raise TemplateError(f"{label}: output_file rendered to an empty path",
+                            Location(manifest.path),
+                            hint="check the variables used in output_file")
+    if rule.template.inline is not None:
+        content = engine.render_string(rule.template.inline, context,
+                                       name=f"{manifest.path.name}: template of {label}")
+        template_name = "<inline>"
+    else:
+        path = _template_path(manifest, engine, rule, context, label)
+        content = engine.render_file(path, context)
+        template_name = str(path)
+    return RenderedFile(
+        path=manifest.output_dir / rel.strip(),
+        content=content,
+        rule=rule.name,
+        mode=rule.mode,
+        row=index,
+        template=template_name,
+    )
+
+
+def _template_path(manifest: Manifest, engine: TemplateEngine, rule: GenerationRule,
+                   context: dict[str, Any], label: str) -> Path:
+    assert rule.template.file is not None and rule.template.raw_file is not None
+    if not rule.template.is_templated_path:
+        return rule.template.file
+    raw = engine.render_string(rule.template.raw_file, context,
+                               name=f"{manifest.path.name}: template of {label}")
+    path = manifest.root / raw
+    if not path.is_file():
+        raise TemplateError(
+            f"{label}: template not found: {raw}",
+            Location(manifest.path),
+            hint=f"create {raw}, or change the data so that the rule's template "
+            f"path `{rule.template.raw_file}` names an existing file",
+        )
+    return path
