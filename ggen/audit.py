@@ -21,8 +21,12 @@ from ggen.write import atomic_write
 
 AUDIT_DIR = Path(".ggen") / "audit"
 _ACTION_WORDS = {
-    "create": "created", "update": "updated", "unchanged": "unchanged",
-    "skip": "skipped", "delete": "deleted", "keep (edited)": "kept (edited)",
+    "create": "created",
+    "update": "updated",
+    "unchanged": "unchanged",
+    "skip": "skipped",
+    "delete": "deleted",
+    "keep (edited)": "kept (edited)",
     "refuse (edited)": "refused (edited)",
 }
 
@@ -45,28 +49,42 @@ def build_audit(facts: RunFacts, plan: Plan, written: set[str]) -> dict[str, Any
     for kind, paths in sorted(facts.inputs.items()):
         for path in sorted(set(paths)):
             data = path.read_bytes()
-            inputs.append({"kind": kind, "path": relative(path, root),
-                           "sha256": sha256(data), "size": len(data)})
+            inputs.append(
+                {
+                    "kind": kind,
+                    "path": relative(path, root),
+                    "sha256": sha256(data),
+                    "size": len(data),
+                }
+            )
     outputs = []
     for p in plan.files:
-        applied = p.rel in written or p.action.value in ("unchanged", "skip",
-                                                         "keep (edited)")
-        outputs.append({
-            "path": p.rel,
-            "rule": p.rule,
-            "action": _ACTION_WORDS[p.action.value] if applied else "not written",
-            "sha256_before": p.before_sha,
-            "sha256_after": p.after_sha if applied else p.before_sha,
-            "size": len(p.content) if p.content is not None and applied else (
-                len(p.before) if p.before is not None else 0),
-        })
+        applied = p.rel in written or p.action.value in (
+            "unchanged",
+            "skip",
+            "keep (edited)",
+        )
+        outputs.append(
+            {
+                "path": p.rel,
+                "rule": p.rule,
+                "action": _ACTION_WORDS[p.action.value] if applied else "not written",
+                "sha256_before": p.before_sha,
+                "sha256_after": p.after_sha if applied else p.before_sha,
+                "size": len(p.content)
+                if p.content is not None and applied
+                else (len(p.before) if p.before is not None else 0),
+            }
+        )
     report = facts.validation
     return {
         "tool": "ggen-py",
         "version": __version__,
         "time_utc": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
-        "manifest": {"path": facts.manifest.name,
-                     "sha256": sha256(facts.manifest.read_bytes())},
+        "manifest": {
+            "path": facts.manifest.name,
+            "sha256": sha256(facts.manifest.read_bytes()),
+        },
         "inputs": inputs,
         "triples": facts.triples,
         "durations_ms": facts.durations_ms,

@@ -8,12 +8,16 @@ from __future__ import annotations
 
 import sys
 import traceback
-from enum import Enum
+from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-import click
 import typer
+
+try:  # typer >= 0.20 carries its own copy of click
+    from typer._click import exceptions as click_exceptions
+except ImportError:  # pragma: no cover - older typer uses click itself
+    from click import exceptions as click_exceptions  # type: ignore[no-redef]
 
 from ggen import __version__
 from ggen.errors import ExitCode, GgenError, UsageError, exit_code_for
@@ -30,7 +34,7 @@ _BOOL_VALUED = {"--audit", "--dry-run", "--force", "--check"}
 _ALIASES = {"--dry_run": "--dry-run", "--strict_eol": "--strict-eol"}
 
 
-class OutputFormat(str, Enum):
+class OutputFormat(StrEnum):
     """How sync reports: human text on stderr, or one JSON document on stdout."""
 
     text = "text"
@@ -45,38 +49,63 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: Annotated[bool, typer.Option("--version", callback=_version,
-                                          is_eager=True,
-                                          help="Print the version and exit.")] = False,
+    version: Annotated[
+        bool,
+        typer.Option(
+            "--version",
+            callback=_version,
+            is_eager=True,
+            help="Print the version and exit.",
+        ),
+    ] = False,
 ) -> None:
     """ggen: generate code from an RDF ontology."""
 
 
 @app.command()
 def sync(
-    manifest: Annotated[Path, typer.Option("--manifest", "-m",
-                                           help="ggen.toml, or its folder.")] = Path("."),
-    audit: Annotated[bool, typer.Option("--audit", help="Write an audit record "
-                                        "under .ggen/audit/.")] = False,
-    dry_run: Annotated[bool, typer.Option("--dry-run", help="Print the plan; "
-                                          "write nothing.")] = False,
-    check: Annotated[bool, typer.Option("--check", help="CI drift check: write "
-                                        "nothing, exit 8 if files differ.")] = False,
-    force: Annotated[bool, typer.Option("--force", help="Overwrite files edited "
-                                        "by hand.")] = False,
-    rule: Annotated[list[str] | None, typer.Option("--rule", help="Run only this "
-                                                   "rule (repeatable).")] = None,
-    output_format: Annotated[OutputFormat, typer.Option("--format")] = OutputFormat.text,
-    strict_eol: Annotated[bool, typer.Option("--strict-eol", help="With --check, "
-                                             "fail on line-ending differences.")] = False,
-    timeout: Annotated[float | None, typer.Option("--timeout", help="Stop after "
-                                                  "SECONDS (exit 6).")] = None,
-    allow_hooks: Annotated[bool, typer.Option("--allow-hooks", help="Run "
-                                              "front-matter sh_before/sh_after.")] = False,
+    manifest: Annotated[
+        Path, typer.Option("--manifest", "-m", help="ggen.toml, or its folder.")
+    ] = Path("."),
+    audit: Annotated[
+        bool, typer.Option("--audit", help="Write an audit record under .ggen/audit/.")
+    ] = False,
+    dry_run: Annotated[
+        bool, typer.Option("--dry-run", help="Print the plan; write nothing.")
+    ] = False,
+    check: Annotated[
+        bool,
+        typer.Option(
+            "--check", help="CI drift check: write nothing, exit 8 if files differ."
+        ),
+    ] = False,
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite files edited by hand.")
+    ] = False,
+    rule: Annotated[
+        list[str] | None,
+        typer.Option("--rule", help="Run only this rule (repeatable)."),
+    ] = None,
+    output_format: Annotated[
+        OutputFormat, typer.Option("--format")
+    ] = OutputFormat.text,
+    strict_eol: Annotated[
+        bool,
+        typer.Option(
+            "--strict-eol", help="With --check, fail on line-ending differences."
+        ),
+    ] = False,
+    timeout: Annotated[
+        float | None, typer.Option("--timeout", help="Stop after SECONDS (exit 6).")
+    ] = None,
+    allow_hooks: Annotated[
+        bool, typer.Option("--allow-hooks", help="Run front-matter sh_before/sh_after.")
+    ] = False,
     verbose: Annotated[int, typer.Option("--verbose", "-v", count=True)] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
-    show_traceback: Annotated[bool, typer.Option("--traceback", help="Show a "
-                                                 "traceback on errors.")] = False,
+    show_traceback: Annotated[
+        bool, typer.Option("--traceback", help="Show a traceback on errors.")
+    ] = False,
 ) -> None:
     """Generate files from the ontology as ggen.toml describes."""
     from ggen.commands import run_sync
@@ -85,23 +114,37 @@ def sync(
     if timeout is not None and timeout <= 0:
         raise UsageError("--timeout must be a positive number of seconds")
     options = SyncOptions(
-        manifest=manifest, audit=audit, dry_run=dry_run, check=check, force=force,
-        rules=tuple(rule or ()), strict_eol=strict_eol, timeout=timeout,
+        manifest=manifest,
+        audit=audit,
+        dry_run=dry_run,
+        check=check,
+        force=force,
+        rules=tuple(rule or ()),
+        strict_eol=strict_eol,
+        timeout=timeout,
         allow_hooks=allow_hooks,
     )
-    code = run_sync(options, json_output=output_format is OutputFormat.json,
-                    verbosity=verbose, quiet=quiet, show_traceback=show_traceback)
+    code = run_sync(
+        options,
+        json_output=output_format is OutputFormat.json,
+        verbosity=verbose,
+        quiet=quiet,
+        show_traceback=show_traceback,
+    )
     raise typer.Exit(int(code))
 
 
 @app.command()
 def init(
-    directory: Annotated[Path, typer.Argument(help="Folder for the new project.")
-                         ] = Path("."),
-    example: Annotated[str, typer.Option("--example", help="Which example "
-                                         "project to create.")] = "job-queue",
-    force: Annotated[bool, typer.Option("--force", help="Overwrite an existing "
-                                        "project.")] = False,
+    directory: Annotated[
+        Path, typer.Argument(help="Folder for the new project.")
+    ] = Path("."),
+    example: Annotated[
+        str, typer.Option("--example", help="Which example project to create.")
+    ] = "job-queue",
+    force: Annotated[
+        bool, typer.Option("--force", help="Overwrite an existing project.")
+    ] = False,
 ) -> None:
     """Create a ready-to-run project (the job-queue example)."""
     from ggen.commands import run_init
@@ -125,7 +168,8 @@ def normalize_argv(argv: list[str]) -> list[str]:
                 word = value.lower()
                 if word not in ("true", "false"):
                     raise UsageError(
-                        f"{name} takes no value, or `true` / `false`; got {value!r}")
+                        f"{name} takes no value, or `true` / `false`; got {value!r}"
+                    )
                 if word == "true":
                     out.append(name)
             else:
@@ -141,13 +185,11 @@ def main(argv: list[str] | None = None) -> None:
     args = list(sys.argv[1:] if argv is None else argv)
     try:
         args = normalize_argv(args)
-        app(args=args, prog_name="ggen", standalone_mode=False)
-    except click.exceptions.Exit as exc:
-        sys.exit(exc.exit_code)
-    except click.UsageError as exc:
+        code = app(args=args, prog_name="ggen", standalone_mode=False)
+    except click_exceptions.NoArgsIsHelpError:
+        sys.exit(int(ExitCode.USAGE))  # the help text is already printed
+    except click_exceptions.UsageError as exc:
         _usage(exc)
-    except click.exceptions.Abort:
-        sys.exit(int(ExitCode.INTERRUPTED))
     except GgenError as exc:
         from ggen.console import print_error
 
@@ -155,22 +197,23 @@ def main(argv: list[str] | None = None) -> None:
         sys.exit(int(exc.exit_code))
     except KeyboardInterrupt:
         sys.exit(int(ExitCode.INTERRUPTED))
-    sys.exit(0)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 def _usage(exc: Any) -> None:
     message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
     ctx = getattr(exc, "ctx", None)
     usage = ctx.get_usage() if ctx is not None else "Usage: ggen [OPTIONS] COMMAND"
-    print(f"{usage}\nerror: {message}\n  hint: run `ggen --help` for the options",
-          file=sys.stderr)
+    print(
+        f"{usage}\nerror: {message}\n  hint: run `ggen --help` for the options",
+        file=sys.stderr,
+    )
     sys.exit(int(ExitCode.USAGE))
 
 
 def print_traceback(error: BaseException) -> None:
     """The full traceback, for --traceback."""
-    traceback.print_exception(type(error), error, error.__traceback__,
-                              file=sys.stderr)
+    traceback.print_exception(type(error), error, error.__traceback__, file=sys.stderr)
 
 
 __all__ = ["app", "exit_code_for", "main"]

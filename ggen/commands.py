@@ -15,8 +15,13 @@ from ggen.pipeline import SyncOptions, SyncResult, sync
 log = logging.getLogger(__name__)
 
 
-def run_sync(options: SyncOptions, json_output: bool, verbosity: int, quiet: bool,
-             show_traceback: bool) -> ExitCode:
+def run_sync(
+    options: SyncOptions,
+    json_output: bool,
+    verbosity: int,
+    quiet: bool,
+    show_traceback: bool,
+) -> ExitCode:
     """``ggen sync``: run the pipeline, print text or JSON, return the code."""
     console.setup_logging(verbosity, quiet)
     reporter = console.ConsoleReporter(verbosity, quiet, options.dry_run)
@@ -28,8 +33,13 @@ def run_sync(options: SyncOptions, json_output: bool, verbosity: int, quiet: boo
 
             print_traceback(error)
         if json_output:
-            console.print_json({"status": "error", "exit_code": int(error.exit_code),
-                                "errors": error.to_json()})
+            console.print_json(
+                {
+                    "status": "error",
+                    "exit_code": int(error.exit_code),
+                    "errors": error.to_json(),
+                }
+            )
         console.print_error(error)
         return error.exit_code
     except Exception as error:  # a bug: still one clean line, and a code
@@ -40,26 +50,38 @@ def run_sync(options: SyncOptions, json_output: bool, verbosity: int, quiet: boo
         console.print_bug(error)
         return exit_code_for(error)
     if verbosity and result.manifest.ignored_keys:
-        reporter.warning("ignored manifest keys (read by some Rust ggen version, "
-                         "not used here): " + ", ".join(result.manifest.ignored_keys))
+        reporter.warning(
+            "ignored manifest keys (read by some Rust ggen version, "
+            "not used here): " + ", ".join(result.manifest.ignored_keys)
+        )
     code = ExitCode.OK
     if options.check:
         code = ExitCode.DRIFT if result.failing_drift else ExitCode.OK
         if not json_output:
-            produced = sum(1 for f in result.plan.files
-                           if f.action.value not in ("delete", "keep (edited)"))
+            produced = sum(
+                1
+                for f in result.plan.files
+                if f.action.value not in ("delete", "keep (edited)")
+            )
             console.print_drift(result.drift, result.failing_drift, produced)
     if json_output:
         console.print_json(_sync_json(result, options, code))
     return code
 
 
-def _sync_json(result: SyncResult, options: SyncOptions, code: ExitCode
-               ) -> dict[str, Any]:
+def _sync_json(
+    result: SyncResult, options: SyncOptions, code: ExitCode
+) -> dict[str, Any]:
     files = [
-        {"path": p.rel, "rule": p.rule, "action": p.action.value,
-         "reason": p.reason or None, "sha256_before": p.before_sha,
-         "sha256_after": p.after_sha, "forced": p.forced}
+        {
+            "path": p.rel,
+            "rule": p.rule,
+            "action": p.action.value,
+            "reason": p.reason or None,
+            "sha256_before": p.before_sha,
+            "sha256_after": p.after_sha,
+            "forced": p.forced,
+        }
         for p in result.plan.files
     ]
     status = "ok"
@@ -68,8 +90,9 @@ def _sync_json(result: SyncResult, options: SyncOptions, code: ExitCode
     document: dict[str, Any] = {
         "status": status,
         "exit_code": int(code),
-        "mode": "check" if options.check else ("dry-run" if options.dry_run
-                                               else "sync"),
+        "mode": "check"
+        if options.check
+        else ("dry-run" if options.dry_run else "sync"),
         "files": files,
         "counts": result.plan.counts(),
         "durations_ms": result.durations_ms,
@@ -94,6 +117,7 @@ def run_init(directory: Path, example: str, force: bool) -> ExitCode:
         console.print_error(error)
         return error.exit_code
     reporter = console.ConsoleReporter()
-    reporter.stage(1, f"Created {example} project in {directory}",
-                   f"✓ {len(created)} files")
+    reporter.stage(
+        1, f"Created {example} project in {directory}", f"✓ {len(created)} files"
+    )
     return ExitCode.OK

@@ -32,15 +32,15 @@ _VERBS = {
 
 def _stderr() -> Console:
     # Built per call so tests that swap sys.stderr see the output.
-    return Console(file=sys.stderr, highlight=False, soft_wrap=True,
-                   emoji=False)
+    return Console(file=sys.stderr, highlight=False, soft_wrap=True, emoji=False)
 
 
 class ConsoleReporter:
     """Prints pipeline progress to stderr, one line per stage and per file."""
 
-    def __init__(self, verbosity: int = 0, quiet: bool = False,
-                 dry_run: bool = False) -> None:
+    def __init__(
+        self, verbosity: int = 0, quiet: bool = False, dry_run: bool = False
+    ) -> None:
         self.verbosity = verbosity
         self.quiet = quiet
         self.dry_run = dry_run
@@ -75,12 +75,19 @@ class ConsoleReporter:
     def violations(self, report: ValidationReport) -> None:
         """The violations as a table: severity, focus, path, value, message."""
         table = Table(title="Validation", show_lines=False, expand=False)
-        for column in ("severity", "focus node", "path", "value", "message",
-                       "defined at"):
+        for column in (
+            "severity",
+            "focus node",
+            "path",
+            "value",
+            "message",
+            "defined at",
+        ):
             table.add_column(column, overflow="fold")
         for v in report.violations:
-            table.add_row(v.severity, v.focus, v.path, v.value, v.message,
-                          v.where or "")
+            table.add_row(
+                v.severity, v.focus, v.path, v.value, v.message, v.where or ""
+            )
         _stderr().print(table)
 
 
@@ -88,8 +95,9 @@ def print_error(error: GgenError) -> None:
     """One clean message for a user error: ``error: path:line:col: what``."""
     console = _stderr()
     for problem in error.problems:
-        console.print("error: " + problem.render(), markup=False, style="red",
-                      highlight=False)
+        console.print(
+            "error: " + problem.render(), markup=False, style="red", highlight=False
+        )
 
 
 def print_bug(error: BaseException) -> None:
@@ -97,7 +105,9 @@ def print_bug(error: BaseException) -> None:
     _stderr().print(
         f"internal error: {type(error).__name__}: {error}\n"
         "  this is a bug in ggen; run again with --traceback and report it",
-        markup=False, style="red")
+        markup=False,
+        style="red",
+    )
 
 
 def print_json(document: dict[str, Any]) -> None:
@@ -117,9 +127,12 @@ def print_drift(drift: list[Drift], failing: list[Drift], checked: int) -> None:
     for d in drift:
         console.print(f"  {d.reason:<9} {d.path}  ({d.detail})", markup=False)
     if failing:
-        console.print(f"check: {len(failing)} of {checked} file(s) differ from what "
-                      "the inputs produce; run `ggen sync` to regenerate",
-                      markup=False, style="red")
+        console.print(
+            f"check: {len(failing)} of {checked} file(s) differ from what "
+            "the inputs produce; run `ggen sync` to regenerate",
+            markup=False,
+            style="red",
+        )
     else:
         extra = f" ({len(drift)} line-ending difference(s) ignored)" if drift else ""
         console.print(f"check: ✓ {checked} file(s) up to date{extra}", markup=False)
@@ -127,8 +140,11 @@ def print_drift(drift: list[Drift], failing: list[Drift], checked: int) -> None:
 
 def setup_logging(verbosity: int, quiet: bool) -> None:
     """Route the ``ggen`` loggers to stderr at the level -v/-vv/--quiet ask for."""
-    level = logging.ERROR if quiet else (logging.WARNING, logging.INFO,
-                                         logging.DEBUG)[min(verbosity, 2)]
+    level = (
+        logging.ERROR
+        if quiet
+        else (logging.WARNING, logging.INFO, logging.DEBUG)[min(verbosity, 2)]
+    )
     logger = logging.getLogger("ggen")
     logger.setLevel(level)
     logger.handlers.clear()

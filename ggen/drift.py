@@ -32,12 +32,21 @@ class Drift:
 
     def to_json(self) -> dict[str, str]:
         """The drift as data for ``--format json``."""
-        return {"path": self.path, "reason": self.reason, "rule": self.rule,
-                "detail": self.detail, "diff": self.diff}
+        return {
+            "path": self.path,
+            "reason": self.reason,
+            "rule": self.rule,
+            "detail": self.detail,
+            "diff": self.diff,
+        }
 
 
-def find_drift(plan: Plan, record: Record, inputs: dict[str, str],
-               rule_inputs: dict[str, dict[str, str]]) -> list[Drift]:
+def find_drift(
+    plan: Plan,
+    record: Record,
+    inputs: dict[str, str],
+    rule_inputs: dict[str, dict[str, str]],
+) -> list[Drift]:
     """Every difference between the plan's content and the disk."""
     out: list[Drift] = []
     for p in plan.files:
@@ -52,13 +61,20 @@ def failing(drift: list[Drift], strict_eol: bool) -> list[Drift]:
     return [d for d in drift if d.reason != "eol" or strict_eol]
 
 
-def _file_drift(p: PlannedFile, record: Record, inputs: dict[str, str],
-                rule_inputs: dict[str, dict[str, str]]) -> Drift | None:
+def _file_drift(
+    p: PlannedFile,
+    record: Record,
+    inputs: dict[str, str],
+    rule_inputs: dict[str, dict[str, str]],
+) -> Drift | None:
     if p.action in (Action.DELETE, Action.KEEP_EDITED):
         detail = "still on disk" if p.before is not None else "already gone from disk"
-        return Drift(p.rel, "orphaned", p.rule,
-                     f"the record lists it but its rule no longer produces it "
-                     f"({detail})")
+        return Drift(
+            p.rel,
+            "orphaned",
+            p.rule,
+            f"the record lists it but its rule no longer produces it ({detail})",
+        )
     if p.action is Action.SKIP:
         return None
     if p.before is None:
@@ -70,19 +86,34 @@ def _file_drift(p: PlannedFile, record: Record, inputs: dict[str, str],
         return Drift(p.rel, "eol", p.rule, "only line endings differ (CRLF vs LF)")
     diff = unified_diff(p.before, content, p.rel)
     if p.action is Action.REFUSE_EDITED and p.recorded_sha is not None:
-        return Drift(p.rel, "edited", p.rule,
-                     "differs from what ggen wrote (edited by hand)", diff)
+        return Drift(
+            p.rel,
+            "edited",
+            p.rule,
+            "differs from what ggen wrote (edited by hand)",
+            diff,
+        )
     changed = changed_inputs(p.rule, record, inputs, rule_inputs)
-    detail = ("changed since the recorded sync: " + ", ".join(changed)
-              if changed else "the record does not tell which input changed")
+    detail = (
+        "changed since the recorded sync: " + ", ".join(changed)
+        if changed
+        else "the record does not tell which input changed"
+    )
     return Drift(p.rel, "stale", p.rule, detail, diff)
 
 
-def changed_inputs(rule: str, record: Record, inputs: dict[str, str],
-                   rule_inputs: dict[str, dict[str, str]]) -> list[str]:
+def changed_inputs(
+    rule: str,
+    record: Record,
+    inputs: dict[str, str],
+    rule_inputs: dict[str, dict[str, str]],
+) -> list[str]:
     """Names of inputs whose hash differs from the recorded sync's."""
-    changed = [name for name, digest in sorted(inputs.items())
-               if record.inputs.get(name) not in (None, digest)]
+    changed = [
+        name
+        for name, digest in sorted(inputs.items())
+        if record.inputs.get(name) not in (None, digest)
+    ]
     old = record.rules.get(rule, {})
     for name, digest in sorted(rule_inputs.get(rule, {}).items()):
         if old.get(name) not in (None, digest):
@@ -94,7 +125,8 @@ def unified_diff(before: bytes, after: bytes, rel: str) -> str:
     """A unified diff from the disk's content to the generated content."""
     old = before.decode("utf-8", "replace").splitlines(keepends=True)
     new = after.decode("utf-8", "replace").splitlines(keepends=True)
-    lines = difflib.unified_diff(old, new, f"a/{rel} (on disk)",
-                                 f"b/{rel} (generated)")
-    return "".join(line if line.endswith("\n") else line + "\n\\ No newline at end "
-                   "of file\n" for line in lines)
+    lines = difflib.unified_diff(old, new, f"a/{rel} (on disk)", f"b/{rel} (generated)")
+    return "".join(
+        line if line.endswith("\n") else line + "\n\\ No newline at end of file\n"
+        for line in lines
+    )

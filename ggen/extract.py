@@ -28,9 +28,19 @@ XSD = "http://www.w3.org/2001/XMLSchema#"
 _INTEGER_TYPES = {
     XSD + name
     for name in (
-        "integer", "int", "long", "short", "byte", "nonNegativeInteger",
-        "positiveInteger", "nonPositiveInteger", "negativeInteger",
-        "unsignedLong", "unsignedInt", "unsignedShort", "unsignedByte",
+        "integer",
+        "int",
+        "long",
+        "short",
+        "byte",
+        "nonNegativeInteger",
+        "positiveInteger",
+        "nonPositiveInteger",
+        "negativeInteger",
+        "unsignedLong",
+        "unsignedInt",
+        "unsignedShort",
+        "unsignedByte",
     )
 }
 _ORDER_BY = re.compile(r"(?i)\bORDER\s+BY\b(?=((?:.|\n)*)$)")
@@ -98,8 +108,9 @@ def rows_from(solutions: Any, query: str) -> list[Row]:
     return _label_blanks(ordered)
 
 
-def order_rows(rows: list[dict[str, Any]], names: list[str],
-               query: str) -> list[dict[str, Any]]:
+def order_rows(
+    rows: list[dict[str, Any]], names: list[str], query: str
+) -> list[dict[str, Any]]:
     """Apply the ordering rules of this module's docstring."""
     keys = order_variables(query)
     if keys is None:  # ORDER BY with expressions: keep the engine's order
@@ -109,8 +120,9 @@ def order_rows(rows: list[dict[str, Any]], names: list[str],
     out: list[dict[str, Any]] = []
     run: list[dict[str, Any]] = []
     for row in rows:
-        if run and any(_cmp_value(row.get(k)) != _cmp_value(run[0].get(k))
-                       for k in keys):
+        if run and any(
+            _cmp_value(row.get(k)) != _cmp_value(run[0].get(k)) for k in keys
+        ):
             out.extend(sorted(run, key=lambda r: sort_key(r, names)))
             run = []
         run.append(row)
@@ -135,7 +147,7 @@ def order_variables(query: str) -> list[str] | None:
         if term is None:
             return None
         names.append(term.group(2) or term.group(3))
-        clause = clause[term.end():]
+        clause = clause[term.end() :]
     return names
 
 

@@ -117,9 +117,7 @@ def _load_file(store: pyoxigraph.Store, path: Path, base_iri: str | None) -> Sou
         return SourceFile(path, 0, text)
     base = base_iri or path.resolve().as_uri()
     try:
-        quads = list(
-            ox.parse(data, format=getattr(ox.RdfFormat, fmt), base_iri=base)
-        )
+        quads = list(ox.parse(data, format=getattr(ox.RdfFormat, fmt), base_iri=base))
     except SyntaxError as exc:
         raise _syntax_error(path, text, exc) from None
     before = len(store)
@@ -144,8 +142,9 @@ def _decode(path: Path, data: bytes) -> str:
 
 def _syntax_error(path: Path, text: str | None, exc: SyntaxError) -> OntologyError:
     message = str(exc.msg if exc.msg else exc)
-    message = re.sub(r"^Parser error at line \d+ between columns \d+ and \d+: ", "",
-                     message)
+    message = re.sub(
+        r"^Parser error at line \d+ between columns \d+ and \d+: ", "", message
+    )
     line, col = exc.lineno, exc.offset
     excerpt = None
     if text is not None and line is not None:
@@ -158,7 +157,9 @@ def _syntax_error(path: Path, text: str | None, exc: SyntaxError) -> OntologyErr
     if "prefix" in message.lower() and "declared" in message.lower():
         hint = "declare the prefix with @prefix at the top of the file"
     return OntologyError(
-        f"syntax error: {message}", Location(path, line, col), hint=hint,
+        f"syntax error: {message}",
+        Location(path, line, col),
+        hint=hint,
         excerpt=excerpt,
     )
 
@@ -177,8 +178,11 @@ def with_prefixes(query: str, prefixes: dict[str, str]) -> tuple[str, int]:
     most; the second value is that offset.
     """
     declared = {m.group(1) or "" for m in _PREFIX_DECL.finditer(query)}
-    missing = [f"PREFIX {p}: <{iri}>" for p, iri in sorted(prefixes.items())
-               if p not in declared]
+    missing = [
+        f"PREFIX {p}: <{iri}>"
+        for p, iri in sorted(prefixes.items())
+        if p not in declared
+    ]
     if not missing:
         return query, 0
     return " ".join(missing) + "\n" + query, 1
@@ -192,8 +196,7 @@ def query_kind(query: str) -> str:
     return match.group(1).upper() if match else "UNKNOWN"
 
 
-def run_query(graph: Graph, query: str, what: str, where: Location,
-              expect: str) -> Any:
+def run_query(graph: Graph, query: str, what: str, where: Location, expect: str) -> Any:
     """Run ``query`` (of kind ``expect``) and return Oxigraph's result.
 
     ``what`` names the rule for messages; ``where`` is the query's file (its
@@ -221,8 +224,9 @@ def run_query(graph: Graph, query: str, what: str, where: Location,
         raise SparqlError(f"{what}: query failed: {exc}", where) from None
 
 
-def _sparql_error(what: str, where: Location, message: str, offset: int,
-                  query: str) -> SparqlError:
+def _sparql_error(
+    what: str, where: Location, message: str, offset: int, query: str
+) -> SparqlError:
     match = re.match(r"error at (\d+):(\d+): (.*)", message, re.S)
     line = col = None
     if match:

@@ -26,15 +26,19 @@ class InferenceResult:
     skipped: bool = False
 
 
-def infer(graph: Graph, rules: list[InferenceRule],
-          manifest_path: Path) -> list[InferenceResult]:
+def infer(
+    graph: Graph, rules: list[InferenceRule], manifest_path: Path
+) -> list[InferenceResult]:
     """Run ``rules`` (already sorted by ``order``) against ``graph``."""
     results = []
     for rule in rules:
         where = Location(rule.construct.file or manifest_path)
         what = f"inference rule `{rule.name}`"
-        if rule.when and not bool(run_query(graph, rule.when, what + " (when)",
-                                            Location(manifest_path), "ASK")):
+        if rule.when and not bool(
+            run_query(
+                graph, rule.when, what + " (when)", Location(manifest_path), "ASK"
+            )
+        ):
             log.info("%s skipped: its `when` is false", what)
             results.append(InferenceResult(rule.name, 0, skipped=True))
             continue

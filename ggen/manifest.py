@@ -143,7 +143,13 @@ USED: dict[str, set[str]] = {
     "inference.rules": {"name", "construct", "order", "when", "description"},
     "generation": {"output_dir", "require_audit_trail", "rules", "allow_service"},
     "generation.rules": {
-        "name", "query", "template", "output_file", "mode", "skip_empty", "when",
+        "name",
+        "query",
+        "template",
+        "output_file",
+        "mode",
+        "skip_empty",
+        "when",
     },
     "validation": {"shacl", "rules"},
     "validation.rules": {"name", "ask", "severity", "description"},
@@ -151,16 +157,38 @@ USED: dict[str, set[str]] = {
 }
 IGNORED: dict[str, set[str]] = {
     "": {
-        "packs", "law", "sync", "output", "rdf", "ai", "sparql", "lifecycle",
-        "security", "performance", "logging", "telemetry", "features", "env",
-        "build", "test", "package", "mcp", "marketplace", "metadata",
+        "packs",
+        "law",
+        "sync",
+        "output",
+        "rdf",
+        "ai",
+        "sparql",
+        "lifecycle",
+        "security",
+        "performance",
+        "logging",
+        "telemetry",
+        "features",
+        "env",
+        "build",
+        "test",
+        "package",
+        "mcp",
+        "marketplace",
+        "metadata",
     },
     "project": {"authors", "license", "repository", "homepage", "keywords"},
     "ontology": {"standard_only", "schema", "format", "files", "inline"},
     "inference": {"max_reasoning_timeout_ms", "enabled"},
     "generation": {
-        "max_sparql_timeout_ms", "determinism_salt", "enable_llm", "llm_provider",
-        "llm_model", "templates_dir", "incremental",
+        "max_sparql_timeout_ms",
+        "determinism_salt",
+        "enable_llm",
+        "llm_provider",
+        "llm_model",
+        "templates_dir",
+        "incremental",
     },
     "validation": {"gates", "validate_syntax", "no_unsafe", "strict_mode"},
     "templates": {"engine", "extensions", "patterns", "includes", "vars"},
@@ -221,7 +249,9 @@ def _toml_error(path: Path, text: str, exc: tomllib.TOMLDecodeError) -> Manifest
     line = int(match.group(1)) if match else None
     col = int(match.group(2)) if match else None
     message = re.sub(r"\s*\(at line.*\)$", "", str(exc))
-    excerpt = text.splitlines()[line - 1] if line and line <= len(text.splitlines()) else None
+    excerpt = (
+        text.splitlines()[line - 1] if line and line <= len(text.splitlines()) else None
+    )
     return ManifestError(
         f"not valid TOML: {message}",
         Location(path, line, col),
@@ -256,8 +286,10 @@ def _check_keys(
         if table in USED and key not in known:
             close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.5)
             where = f"[{table}]" if table else "the top level"
-            hint = f"did you mean `{close[0]}`?" if close else (
-                f"known keys in {where}: {', '.join(sorted(known))}"
+            hint = (
+                f"did you mean `{close[0]}`?"
+                if close
+                else (f"known keys in {where}: {', '.join(sorted(known))}")
             )
             problems.append(
                 Problem(
@@ -287,11 +319,15 @@ def _need(data: dict[str, Any], table: str, key: str, path: Path, text: str) -> 
     return data[key]
 
 
-def _expect(value: Any, kind: type | tuple[type, ...], what: str, path: Path,
-            text: str) -> Any:
+def _expect(
+    value: Any, kind: type | tuple[type, ...], what: str, path: Path, text: str
+) -> Any:
     if not isinstance(value, kind):
-        names = kind.__name__ if isinstance(kind, type) else " or ".join(
-            k.__name__ for k in kind)
+        names = (
+            kind.__name__
+            if isinstance(kind, type)
+            else " or ".join(k.__name__ for k in kind)
+        )
         raise ManifestError(
             f"`{what}` must be a {names}, not {type(value).__name__}",
             Location(path, key_line(text, what.split(".")[-1])),
@@ -316,7 +352,7 @@ def _source(value: Any, what: str, root: Path, path: Path, text: str) -> TextSou
                 "does not use; copy the file into the project and use `file =`",
             )
     raise ManifestError(
-        f"`{what}` must be {{ file = \"...\" }} or {{ inline = \"...\" }}",
+        f'`{what}` must be {{ file = "..." }} or {{ inline = "..." }}',
         Location(path, key_line(text, what.split(".")[-1])),
     )
 
@@ -333,27 +369,36 @@ def _mode(value: Any, rule: str, path: Path, text: str) -> str:
 
 def _build(path: Path, data: dict[str, Any], text: str, ignored: list[str]) -> Manifest:
     root = path.parent
-    project = _expect(_need(data, "", "project", path, text), dict, "project", path,
-                      text)
-    onto = _expect(_need(data, "", "ontology", path, text), dict, "ontology", path,
-                   text)
+    project = _expect(
+        _need(data, "", "project", path, text), dict, "project", path, text
+    )
+    onto = _expect(
+        _need(data, "", "ontology", path, text), dict, "ontology", path, text
+    )
     generation = _expect(data.get("generation", {}), dict, "generation", path, text)
     validation = _expect(data.get("validation", {}), dict, "validation", path, text)
     inference = _expect(data.get("inference", {}), dict, "inference", path, text)
     templates = _expect(data.get("templates", {}), dict, "templates", path, text)
 
-    name = _expect(_need(project, "project", "name", path, text), str, "name", path,
-                   text)
-    source = _expect(_need(onto, "ontology", "source", path, text), str, "source",
-                     path, text)
+    name = _expect(
+        _need(project, "project", "name", path, text), str, "name", path, text
+    )
+    source = _expect(
+        _need(onto, "ontology", "source", path, text), str, "source", path, text
+    )
     imports = _expect(onto.get("imports", []), list, "imports", path, text)
     prefixes = _expect(onto.get("prefixes", {}), dict, "prefixes", path, text)
 
     irules = [
         InferenceRule(
             name=str(_need(r, "inference.rules", "name", path, text)),
-            construct=_source(_need(r, "inference.rules", "construct", path, text),
-                              "construct", root, path, text),
+            construct=_source(
+                _need(r, "inference.rules", "construct", path, text),
+                "construct",
+                root,
+                path,
+                text,
+            ),
             order=int(r.get("order", 0)),
             when=r.get("when"),
             description=r.get("description"),
@@ -362,8 +407,10 @@ def _build(path: Path, data: dict[str, Any], text: str, ignored: list[str]) -> M
     ]
     irules.sort(key=lambda r: r.order)  # stable: equal orders keep file order
 
-    rules = [_generation_rule(r, root, path, text) for r in
-             _expect(generation.get("rules", []), list, "rules", path, text)]
+    rules = [
+        _generation_rule(r, root, path, text)
+        for r in _expect(generation.get("rules", []), list, "rules", path, text)
+    ]
     _check_unique(rules, path, text)
 
     ask_rules = [
@@ -402,8 +449,13 @@ def _build(path: Path, data: dict[str, Any], text: str, ignored: list[str]) -> M
 def _generation_rule(r: Any, root: Path, path: Path, text: str) -> GenerationRule:
     r = _expect(r, dict, "generation.rules", path, text)
     name = str(_need(r, "generation.rules", "name", path, text))
-    output = _expect(_need(r, "generation.rules", "output_file", path, text), str,
-                     "output_file", path, text)
+    output = _expect(
+        _need(r, "generation.rules", "output_file", path, text),
+        str,
+        "output_file",
+        path,
+        text,
+    )
     if not output.strip():
         raise ManifestError(
             f"rule `{name}`: output_file is empty",
@@ -412,10 +464,16 @@ def _generation_rule(r: Any, root: Path, path: Path, text: str) -> GenerationRul
         )
     return GenerationRule(
         name=name,
-        query=_source(_need(r, "generation.rules", "query", path, text), "query",
-                      root, path, text),
-        template=_source(_need(r, "generation.rules", "template", path, text),
-                         "template", root, path, text),
+        query=_source(
+            _need(r, "generation.rules", "query", path, text), "query", root, path, text
+        ),
+        template=_source(
+            _need(r, "generation.rules", "template", path, text),
+            "template",
+            root,
+            path,
+            text,
+        ),
         output_file=output,
         mode=_mode(r.get("mode", "Create"), name, path, text),
         skip_empty=bool(r.get("skip_empty", False)),
@@ -461,7 +519,8 @@ def _check_files(manifest: Manifest, text: str) -> None:
     if manifest.templates_dir is not None and not manifest.templates_dir.is_dir():
         problems.append(
             Problem(
-                f"templates folder not found: {_rel(manifest.templates_dir, manifest.root)}",
+                "templates folder not found: "
+                + _rel(manifest.templates_dir, manifest.root),
                 Location(manifest.path, key_line(text, "dir")),
             )
         )

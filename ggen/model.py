@@ -47,7 +47,7 @@ class Row(dict[str, Any]):
 
     def get(self, key: str, default: Any = None) -> Any:
         """Like dict.get, accepting ``?name`` too."""
-        return self[key] if key in self else default
+        return self[key] if key in self else default  # noqa: SIM401
 
 
 @dataclass

@@ -167,15 +167,18 @@ class _Watchdog:
         self.cancel()
 
 
-def generate(options: SyncOptions, reporter: Reporter, watchdog: _Watchdog) -> Generation:
+def generate(
+    options: SyncOptions, reporter: Reporter, watchdog: _Watchdog
+) -> Generation:
     """Run every stage up to the plan; nothing on disk changes."""
     manifest = load_manifest(options.manifest)
     facts = RunFacts(manifest=manifest.path)
     rules = _selected_rules(manifest, options.rules)
 
     with _timer(facts, "load"):
-        graph = load_graph(manifest.source, manifest.imports, manifest.base_iri,
-                           manifest.prefixes)
+        graph = load_graph(
+            manifest.source, manifest.imports, manifest.base_iri, manifest.prefixes
+        )
         graph.allow_service = manifest.allow_service
     facts.triples["loaded"] = len(graph)
     for f in graph.files:
@@ -204,18 +207,32 @@ def generate(options: SyncOptions, reporter: Reporter, watchdog: _Watchdog) -> G
     with _timer(facts, "render"):
         outcomes = render_rules(manifest, graph, engine, rules, on_rule)
     rendered = [f for o in outcomes for f in o.files]
-    reporter.stage(3, "Rendering templates...",
-                   f"✓ {len(rendered)} files from {len(outcomes)} rules")
+    reporter.stage(
+        3,
+        "Rendering templates...",
+        f"✓ {len(rendered)} files from {len(outcomes)} rules",
+    )
 
     with _timer(facts, "plan"):
         check_paths(rendered, manifest.root, manifest.path)
         record = load_record(manifest.root)
-        plan = make_plan(rendered, record, manifest.root,
-                         {r.name for r in rules}, options.force)
+        plan = make_plan(
+            rendered, record, manifest.root, {r.name for r in rules}, options.force
+        )
     inputs, rule_inputs = input_hashes(manifest, graph, outcomes)
     facts.inputs = _input_files(manifest, graph, outcomes)
-    return Generation(manifest, graph, report, inferred, outcomes, record, plan,
-                      facts, inputs, rule_inputs)
+    return Generation(
+        manifest,
+        graph,
+        report,
+        inferred,
+        outcomes,
+        record,
+        plan,
+        facts,
+        inputs,
+        rule_inputs,
+    )
 
 
 def sync(options: SyncOptions, reporter: Reporter | None = None) -> SyncResult:
@@ -226,15 +243,18 @@ def sync(options: SyncOptions, reporter: Reporter | None = None) -> SyncResult:
             gen = generate(options, reporter, watchdog)
         except _Deadline:
             raise TimeoutExpired(
-                f"stopped after {options.timeout:g} s while running "
-                f"{watchdog.current}",
+                f"stopped after {options.timeout:g} s while running {watchdog.current}",
                 hint="look for a loop that does not end in that rule's template, "
                 "or raise --timeout",
             ) from None
         watchdog.cancel()
-    result = SyncResult(gen.manifest, gen.plan, gen.validation,
-                        durations_ms=gen.facts.durations_ms,
-                        triples=len(gen.graph))
+    result = SyncResult(
+        gen.manifest,
+        gen.plan,
+        gen.validation,
+        durations_ms=gen.facts.durations_ms,
+        triples=len(gen.graph),
+    )
     if options.check:
         result.drift = find_drift(gen.plan, gen.record, gen.inputs, gen.rule_inputs)
         result.failing_drift = failing(result.drift, options.strict_eol)
@@ -249,8 +269,9 @@ def sync(options: SyncOptions, reporter: Reporter | None = None) -> SyncResult:
     return _apply(gen, options, reporter, result)
 
 
-def _apply(gen: Generation, options: SyncOptions, reporter: Reporter,
-           result: SyncResult) -> SyncResult:
+def _apply(
+    gen: Generation, options: SyncOptions, reporter: Reporter, result: SyncResult
+) -> SyncResult:
     facts = gen.facts
     with project_lock(gen.manifest.root), _timer(facts, "write"):
         outcome = apply_plan(gen.plan, reporter.file)
@@ -261,8 +282,7 @@ def _apply(gen: Generation, options: SyncOptions, reporter: Reporter,
             atomic_write(gen.manifest.root / RECORD_PATH, record.dumps().encode())
     result.written = outcome.done
     counts = gen.plan.counts()
-    reporter.stage(4, "Writing files...", _write_detail(counts, outcome.done,
-                                                         gen.plan))
+    reporter.stage(4, "Writing files...", _write_detail(counts, outcome.done, gen.plan))
     if options.audit or gen.manifest.require_audit_trail:
         document = build_audit(facts, gen.plan, outcome.done)
         result.audit_path = write_audit(gen.manifest.root, document)
@@ -326,8 +346,9 @@ def _report_validation(report: ValidationReport, reporter: Reporter) -> None:
     reporter.stage(2, "Validating (SHACL)...", detail)
 
 
-def input_hashes(manifest: Manifest, graph: Graph, outcomes: list[RuleOutcome]
-                 ) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
+def input_hashes(
+    manifest: Manifest, graph: Graph, outcomes: list[RuleOutcome]
+) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
     """Hashes of the project's inputs, and of each rule's query and templates."""
     onto = hashlib.sha256()
     for f in sorted(graph.files, key=lambda f: str(f.path)):
@@ -335,8 +356,10 @@ def input_hashes(manifest: Manifest, graph: Graph, outcomes: list[RuleOutcome]
     shapes = hashlib.sha256()
     for path in sorted(manifest.shacl):
         shapes.update(sha256(path.read_bytes()).encode())
-    inputs = {"manifest": sha256(manifest.path.read_bytes()),
-              "ontology": onto.hexdigest()}
+    inputs = {
+        "manifest": sha256(manifest.path.read_bytes()),
+        "ontology": onto.hexdigest(),
+    }
     if manifest.shacl:
         inputs["shapes"] = shapes.hexdigest()
     by_name = {r.name: r for r in manifest.rules}
@@ -350,13 +373,16 @@ def input_hashes(manifest: Manifest, graph: Graph, outcomes: list[RuleOutcome]
             templates.update(sha256(path.read_bytes()).encode())
         if rule.template.inline is not None:
             templates.update(rule.template.inline.encode())
-        per_rule[rule.name] = {"query": sha256(rule.query.read().encode()),
-                               "template": templates.hexdigest()}
+        per_rule[rule.name] = {
+            "query": sha256(rule.query.read().encode()),
+            "template": templates.hexdigest(),
+        }
     return inputs, per_rule
 
 
-def _input_files(manifest: Manifest, graph: Graph, outcomes: list[RuleOutcome]
-                 ) -> dict[str, list[Path]]:
+def _input_files(
+    manifest: Manifest, graph: Graph, outcomes: list[RuleOutcome]
+) -> dict[str, list[Path]]:
     by_name = {r.name: r for r in manifest.rules}
     queries = [by_name[o.rule].query.file for o in outcomes if o.rule in by_name]
     inference = [r.construct.file for r in manifest.inference]
@@ -381,8 +407,11 @@ def _load_detail(graph: Graph, inferred: list[InferenceResult]) -> str:
 
 
 def _write_detail(counts: dict[str, int], done: set[str], plan: Plan) -> str:
-    parts = [f"{counts['create']} created", f"{counts['update']} updated",
-             f"{counts['unchanged']} unchanged"]
+    parts = [
+        f"{counts['create']} created",
+        f"{counts['update']} updated",
+        f"{counts['unchanged']} unchanged",
+    ]
     if counts["delete"]:
         parts.append(f"{counts['delete']} deleted")
     if counts["skip"]:

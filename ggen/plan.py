@@ -97,8 +97,9 @@ def relative(path: Path, root: Path) -> str:
     return Path(os.path.relpath(path, root)).as_posix()
 
 
-def check_paths(files: list[RenderedFile], manifest_dir: Path,
-                manifest_path: Path) -> None:
+def check_paths(
+    files: list[RenderedFile], manifest_dir: Path, manifest_path: Path
+) -> None:
     """Refuse paths outside the project, unusable names and clashes (all at once)."""
     project = project_root(manifest_dir).resolve()
     problems: list[Problem] = []
@@ -106,27 +107,30 @@ def check_paths(files: list[RenderedFile], manifest_dir: Path,
     for f in files:
         problem = _path_problem(f, project)
         if problem:
-            problems.append(Problem(problem, Location(manifest_path),
-                                    hint=_PATH_HINT))
+            problems.append(Problem(problem, Location(manifest_path), hint=_PATH_HINT))
             continue
         key = Path(os.path.normpath(f.path))
         if key in seen:
             other = seen[key]
-            problems.append(Problem(
-                f"{_origin(other)} and {_origin(f)} both write "
-                f"{relative(key, manifest_dir)}",
-                Location(manifest_path),
-                hint="make output_file unique per row (include a key variable), "
-                "or drop one of the rules",
-            ))
+            problems.append(
+                Problem(
+                    f"{_origin(other)} and {_origin(f)} both write "
+                    f"{relative(key, manifest_dir)}",
+                    Location(manifest_path),
+                    hint="make output_file unique per row (include a key variable), "
+                    "or drop one of the rules",
+                )
+            )
         seen[key] = f
     if problems:
         raise WriteError(problems)
 
 
-_PATH_HINT = ("output paths must stay inside the project (the git work tree or "
-              "the folder of ggen.toml): use a relative output_file without "
-              "leading .. segments that leave it")
+_PATH_HINT = (
+    "output paths must stay inside the project (the git work tree or "
+    "the folder of ggen.toml): use a relative output_file without "
+    "leading .. segments that leave it"
+)
 
 
 def _origin(f: RenderedFile) -> str:
@@ -141,7 +145,7 @@ def _path_problem(f: RenderedFile, project: Path) -> str | None:
         return f"{_origin(f)}: output path has a name longer than 255 bytes"
     resolved = _resolve_existing(Path(os.path.normpath(f.path)))
     if not resolved.is_relative_to(project):
-        return (f"{_origin(f)}: output path {raw} leaves the project {project}")
+        return f"{_origin(f)}: output path {raw} leaves the project {project}"
     return None
 
 
@@ -150,8 +154,13 @@ def _resolve_existing(path: Path) -> Path:
     return path.resolve(strict=False)
 
 
-def make_plan(rendered: list[RenderedFile], record: Record, manifest_dir: Path,
-              rules_run: set[str], force: bool = False) -> Plan:
+def make_plan(
+    rendered: list[RenderedFile],
+    record: Record,
+    manifest_dir: Path,
+    rules_run: set[str],
+    force: bool = False,
+) -> Plan:
     """Compare rendered files with disk and record; nothing is written."""
     plan = Plan()
     produced: set[str] = set()
@@ -171,7 +180,9 @@ def _read(path: Path) -> bytes | None:
     try:
         return path.read_bytes() if path.is_file() else None
     except OSError as exc:
-        raise WriteError(f"cannot read {path}: {exc.strerror}", Location(path)) from None
+        raise WriteError(
+            f"cannot read {path}: {exc.strerror}", Location(path)
+        ) from None
 
 
 def same_but_eol(a: bytes, b: bytes) -> bool:
@@ -179,13 +190,22 @@ def same_but_eol(a: bytes, b: bytes) -> bool:
     return a != b and a.replace(b"\r\n", b"\n") == b.replace(b"\r\n", b"\n")
 
 
-def _plan_file(f: RenderedFile, rel: str, entry: Entry | None,
-               force: bool) -> PlannedFile:
+def _plan_file(
+    f: RenderedFile, rel: str, entry: Entry | None, force: bool
+) -> PlannedFile:
     before = _read(f.path)
     content = f.content.encode("utf-8")
-    planned = PlannedFile(rel, f.path, Action.CREATE, f.rule, content, before,
-                          template=f.template, row=f.row,
-                          recorded_sha=entry.sha256 if entry else None)
+    planned = PlannedFile(
+        rel,
+        f.path,
+        Action.CREATE,
+        f.rule,
+        content,
+        before,
+        template=f.template,
+        row=f.row,
+        recorded_sha=entry.sha256 if entry else None,
+    )
     if f.mode == "Merge":
         existing = before.decode("utf-8", "replace") if before is not None else ""
         content = merge(f.content, existing, f.path).encode("utf-8")
@@ -234,17 +254,26 @@ def _matches(data: bytes, digest: str) -> bool:
 
 def _plan_orphan(rel: str, path: Path, entry: Entry, force: bool) -> PlannedFile:
     before = _read(path)
-    planned = PlannedFile(rel, path, Action.DELETE, entry.rule, None, before,
-                          recorded_sha=entry.sha256,
-                          reason="no longer produced by its rule")
+    planned = PlannedFile(
+        rel,
+        path,
+        Action.DELETE,
+        entry.rule,
+        None,
+        before,
+        recorded_sha=entry.sha256,
+        reason="no longer produced by its rule",
+    )
     if before is None:
         planned.reason = "no longer produced, and already gone from disk"
         return planned
     planned.before_sha = sha256(before)
     if not _matches(before, entry.sha256) and not force:
         planned.action = Action.KEEP_EDITED
-        planned.reason = ("no longer produced, but edited by hand: kept "
-                          "(delete it yourself, or run with --force)")
+        planned.reason = (
+            "no longer produced, but edited by hand: kept "
+            "(delete it yourself, or run with --force)"
+        )
     return planned
 
 

@@ -49,11 +49,18 @@ class Record:
 
     def dumps(self) -> str:
         """The record as deterministic JSON text, one line per file."""
-        lines = ["{", f'  "version": {FORMAT_VERSION},', '  "inputs": '
-                 + json.dumps(dict(sorted(self.inputs.items())), sort_keys=True) + ","]
+        lines = [
+            "{",
+            f'  "version": {FORMAT_VERSION},',
+            '  "inputs": '
+            + json.dumps(dict(sorted(self.inputs.items())), sort_keys=True)
+            + ",",
+        ]
         lines.append('  "rules": {')
-        rule_lines = [f"    {json.dumps(name)}: {json.dumps(hashes, sort_keys=True)}"
-                      for name, hashes in sorted(self.rules.items())]
+        rule_lines = [
+            f"    {json.dumps(name)}: {json.dumps(hashes, sort_keys=True)}"
+            for name, hashes in sorted(self.rules.items())
+        ]
         lines.append(",\n".join(rule_lines))
         lines.append("  },")
         lines.append('  "files": {')
@@ -80,8 +87,11 @@ def load_record(root: Path) -> Record:
             str(k): Entry(str(v["rule"]), str(v["sha256"]), v.get("generated_sha256"))
             for k, v in data.get("files", {}).items()
         }
-        return Record(files, dict(data.get("inputs", {})),
-                      {k: dict(v) for k, v in data.get("rules", {}).items()})
+        return Record(
+            files,
+            dict(data.get("inputs", {})),
+            {k: dict(v) for k, v in data.get("rules", {}).items()},
+        )
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ManifestError(
             f"the record of generated files is damaged: {exc}",

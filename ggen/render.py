@@ -43,8 +43,7 @@ def make_engine(manifest: Manifest, graph: Graph) -> TemplateEngine:
     """A template engine whose ``sparql()`` functions query ``graph``."""
 
     def query(text: str) -> list[dict[str, Any]]:
-        result = run_query(graph, text, "template sparql()", Location(None),
-                           "SELECT")
+        result = run_query(graph, text, "template sparql()", Location(None), "SELECT")
         return list(rows_from(result, text))
 
     return TemplateEngine(manifest.root, query)
@@ -80,12 +79,20 @@ def render_rules(
     return outcomes
 
 
-def render_rule(manifest: Manifest, graph: Graph, engine: TemplateEngine,
-                rule: GenerationRule) -> RuleOutcome:
+def render_rule(
+    manifest: Manifest, graph: Graph, engine: TemplateEngine, rule: GenerationRule
+) -> RuleOutcome:
     """Render one rule into files (none when ``when`` is false or no rows)."""
     outcome = RuleOutcome(rule.name)
-    if rule.when and not bool(run_query(graph, rule.when, f"rule `{rule.name}` (when)",
-                                        Location(manifest.path), "ASK")):
+    if rule.when and not bool(
+        run_query(
+            graph,
+            rule.when,
+            f"rule `{rule.name}` (when)",
+            Location(manifest.path),
+            "ASK",
+        )
+    ):
         outcome.skipped = "its `when` query is false"
         return outcome
     rows = select_rows(graph, rule, manifest)
@@ -93,40 +100,60 @@ def render_rule(manifest: Manifest, graph: Graph, engine: TemplateEngine,
     if not rows and (rule.skip_empty or rule.per_row):
         outcome.skipped = "its query returned no rows"
         if not rule.skip_empty:
-            log.warning("rule `%s`: its query returned no rows, so it wrote "
-                        "nothing (set skip_empty = true to silence this)", rule.name)
+            log.warning(
+                "rule `%s`: its query returned no rows, so it wrote "
+                "nothing (set skip_empty = true to silence this)",
+                rule.name,
+            )
         return outcome
     if not rows:
         log.warning("rule `%s`: its query returned no rows", rule.name)
     contexts = _contexts(rows, rule.per_row)
     for index, context in contexts:
         outcome.files.append(_render_one(manifest, engine, rule, context, index))
-    outcome.templates = sorted({Path(f.template) for f in outcome.files
-                                if f.template and not f.template.startswith("<")})
+    outcome.templates = sorted(
+        {
+            Path(f.template)
+            for f in outcome.files
+            if f.template and not f.template.startswith("<")
+        }
+    )
     return outcome
 
 
-def _contexts(rows: list[Row], per_row: bool) -> list[tuple[int | None, dict[str, Any]]]:
-    base: dict[str, Any] = {"results": rows, "sparql_results": rows,
-                            "entities": rows}
+def _contexts(
+    rows: list[Row], per_row: bool
+) -> list[tuple[int | None, dict[str, Any]]]:
+    base: dict[str, Any] = {"results": rows, "sparql_results": rows, "entities": rows}
     if not per_row:
         first = dict(rows[0]) if rows else {}
         return [(None, {**first, **base})]
     return [(i, {**row, **base, "row": row}) for i, row in enumerate(rows)]
 
 
-def _render_one(manifest: Manifest, engine: TemplateEngine, rule: GenerationRule,
-                context: dict[str, Any], index: int | None) -> RenderedFile:
+def _render_one(
+    manifest: Manifest,
+    engine: TemplateEngine,
+    rule: GenerationRule,
+    context: dict[str, Any],
+    index: int | None,
+) -> RenderedFile:
     label = f"rule `{rule.name}`" + (f", row {index + 1}" if index is not None else "")
-    rel = engine.render_string(rule.output_file, context,
-                               name=f"{manifest.path.name}: output_file of {label}")
+    rel = engine.render_string(
+        rule.output_file, context, name=f"{manifest.path.name}: output_file of {label}"
+    )
     if not rel.strip():
-        raise TemplateError(f"{label}: output_file rendered to an empty path",
-                            Location(manifest.path),
-                            hint="check the variables used in output_file")
+        raise TemplateError(
+            f"{label}: output_file rendered to an empty path",
+            Location(manifest.path),
+            hint="check the variables used in output_file",
+        )
     if rule.template.inline is not None:
-        content = engine.render_string(rule.template.inline, context,
-                                       name=f"{manifest.path.name}: template of {label}")
+        content = engine.render_string(
+            rule.template.inline,
+            context,
+            name=f"{manifest.path.name}: template of {label}",
+        )
         template_name = "<inline>"
     else:
         path = _template_path(manifest, engine, rule, context, label)
@@ -142,13 +169,21 @@ def _render_one(manifest: Manifest, engine: TemplateEngine, rule: GenerationRule
     )
 
 
-def _template_path(manifest: Manifest, engine: TemplateEngine, rule: GenerationRule,
-                   context: dict[str, Any], label: str) -> Path:
+def _template_path(
+    manifest: Manifest,
+    engine: TemplateEngine,
+    rule: GenerationRule,
+    context: dict[str, Any],
+    label: str,
+) -> Path:
     assert rule.template.file is not None and rule.template.raw_file is not None
     if not rule.template.is_templated_path:
         return rule.template.file
-    raw = engine.render_string(rule.template.raw_file, context,
-                               name=f"{manifest.path.name}: template of {label}")
+    raw = engine.render_string(
+        rule.template.raw_file,
+        context,
+        name=f"{manifest.path.name}: template of {label}",
+    )
     path = manifest.root / raw
     if not path.is_file():
         raise TemplateError(

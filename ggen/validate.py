@@ -47,23 +47,42 @@ class ValidationReport:
         return [v for v in self.violations if v.severity == "Error"]
 
 
-def validate(graph: Graph, shapes: list[Path], ask_rules: list[AskRule],
-             manifest_path: Path) -> ValidationReport:
+def validate(
+    graph: Graph, shapes: list[Path], ask_rules: list[AskRule], manifest_path: Path
+) -> ValidationReport:
     """Run every shapes file, then every ASK rule."""
     report = ValidationReport()
     if shapes:
         _run_shacl(graph, shapes, report)
     for rule in ask_rules:
-        result = run_query(graph, rule.ask, f"validation rule `{rule.name}`",
-                           Location(manifest_path), "ASK")
+        result = run_query(
+            graph,
+            rule.ask,
+            f"validation rule `{rule.name}`",
+            Location(manifest_path),
+            "ASK",
+        )
         if bool(result):
             report.violations.append(
-                Violation(rule.severity, "", "", "",
-                          rule.description or f"ASK rule `{rule.name}` is true",
-                          f"rule:{rule.name}")
+                Violation(
+                    rule.severity,
+                    "",
+                    "",
+                    "",
+                    rule.description or f"ASK rule `{rule.name}` is true",
+                    f"rule:{rule.name}",
+                )
             )
-    report.violations.sort(key=lambda v: (v.severity != "Error", v.source, v.focus,
-                                          v.path, v.value, v.message))
+    report.violations.sort(
+        key=lambda v: (
+            v.severity != "Error",
+            v.source,
+            v.focus,
+            v.path,
+            v.value,
+            v.message,
+        )
+    )
     return report
 
 
@@ -77,9 +96,11 @@ def _run_shacl(graph: Graph, shapes: list[Path], report: ValidationReport) -> No
         try:
             shapes_graph.parse(shapes_path, format=_rdflib_format(shapes_path))
         except Exception as exc:  # rdflib raises many types on bad input
-            raise OntologyError(f"cannot read shapes file: {exc}",
-                                Location(shapes_path),
-                                hint="fix the shapes file's syntax") from None
+            raise OntologyError(
+                f"cannot read shapes file: {exc}",
+                Location(shapes_path),
+                hint="fix the shapes file's syntax",
+            ) from None
         report.shapes_checked += 1
         if not _targets_anything(shapes_graph, data):
             report.warnings.append(
@@ -87,7 +108,10 @@ def _run_shacl(graph: Graph, shapes: list[Path], report: ValidationReport) -> No
                 "so it validates nothing"
             )
         _conforms, results, _text = pyshacl.validate(
-            data, shacl_graph=shapes_graph, inference="none", advanced=True,
+            data,
+            shacl_graph=shapes_graph,
+            inference="none",
+            advanced=True,
             allow_warnings=True,
         )
         for violation in _violations(results, graph, shapes_path):
@@ -99,8 +123,7 @@ def to_rdflib(graph: Graph) -> Any:
     import pyoxigraph as ox
     import rdflib
 
-    data = graph.store.dump(format=ox.RdfFormat.N_TRIPLES,
-                            from_graph=ox.DefaultGraph())
+    data = graph.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
     out = rdflib.Graph()
     out.parse(data=data, format="nt")
     return out
@@ -108,17 +131,30 @@ def to_rdflib(graph: Graph) -> Any:
 
 def _rdflib_format(path: Path) -> str:
     return {
-        ".ttl": "turtle", ".nt": "nt", ".n3": "n3", ".rdf": "xml", ".owl": "xml",
-        ".jsonld": "json-ld", ".trig": "trig", ".nq": "nquads",
+        ".ttl": "turtle",
+        ".nt": "nt",
+        ".n3": "n3",
+        ".rdf": "xml",
+        ".owl": "xml",
+        ".jsonld": "json-ld",
+        ".trig": "trig",
+        ".nq": "nquads",
     }.get(path.suffix.lower(), "turtle")
 
 
 def _targets_anything(shapes: Any, data: Any) -> bool:
     from rdflib import RDF, RDFS, URIRef
 
-    sh = {name: URIRef(SH + name) for name in (
-        "targetClass", "targetNode", "targetSubjectsOf", "targetObjectsOf",
-        "NodeShape")}
+    sh = {
+        name: URIRef(SH + name)
+        for name in (
+            "targetClass",
+            "targetNode",
+            "targetSubjectsOf",
+            "targetObjectsOf",
+            "NodeShape",
+        )
+    }
     for _shape, _p, cls in shapes.triples((None, sh["targetClass"], None)):
         if any(True for _ in data.subjects(RDF.type, cls)):
             return True
@@ -148,6 +184,7 @@ def _violations(results: Any, graph: Graph, shapes_path: Path) -> list[Violation
 
     out = []
     for result in results.subjects(RDF.type, URIRef(SH + "ValidationResult")):
+
         def one(name: str, node: Any = result) -> Any:
             return results.value(node, URIRef(SH + name))
 

@@ -77,8 +77,9 @@ def _existing_mode(path: Path) -> int | None:
     return stat.S_IMODE(info.st_mode)
 
 
-def apply_plan(plan: Plan, on_file: Callable[[PlannedFile], None] | None = None
-               ) -> WriteOutcome:
+def apply_plan(
+    plan: Plan, on_file: Callable[[PlannedFile], None] | None = None
+) -> WriteOutcome:
     """Write and delete what the plan says; stop at the first failure or signal."""
     outcome = WriteOutcome()
     with _signals_deferred() as stop:
@@ -119,8 +120,9 @@ def _os_error(planned: PlannedFile, exc: OSError) -> WriteError:
         hint = "free disk space, then run `ggen sync` again"
     elif exc.errno in (errno.EROFS,):
         hint = "the file system is read-only: write elsewhere or remount"
-    return WriteError(f"cannot write {planned.rel}: {reason}",
-                      Location(planned.path), hint=hint)
+    return WriteError(
+        f"cannot write {planned.rel}: {reason}", Location(planned.path), hint=hint
+    )
 
 
 @contextlib.contextmanager
