@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
 import logging
 import signal
 import time
@@ -28,10 +29,27 @@ from ggen.errors import (
     ValidationFailed,
 )
 from ggen.graph import Graph, load_graph
+from ggen.incremental import (
+    State,
+    file_stats,
+    fingerprint,
+    load_state,
+    outputs_intact,
+    record_sha,
+    relative_templates,
+    save_state,
+)
 from ggen.infer import InferenceResult, infer
 from ggen.manifest import Manifest, load_manifest
 from ggen.model import RenderedFile
-from ggen.plan import Plan, PlannedFile, check_paths, make_plan, next_record
+from ggen.plan import (
+    Action,
+    Plan,
+    PlannedFile,
+    check_paths,
+    make_plan,
+    next_record,
+)
 from ggen.record import RECORD_PATH, Record, load_record, sha256
 from ggen.render import RuleOutcome, make_engine, render_rules
 from ggen.validate import ValidationReport, validate
@@ -168,10 +186,12 @@ class _Watchdog:
 
 
 def generate(
-    options: SyncOptions, reporter: Reporter, watchdog: _Watchdog
+    manifest: Manifest,
+    options: SyncOptions,
+    reporter: Reporter,
+    watchdog: _Watchdog,
 ) -> Generation:
     """Run every stage up to the plan; nothing on disk changes."""
-    manifest = load_manifest(options.manifest)
     facts = RunFacts(manifest=manifest.path)
     rules = _selected_rules(manifest, options.rules)
 
@@ -210,7 +230,7 @@ def generate(
     reporter.stage(
         3,
         "Rendering templates...",
-        f"✓ {len(rendered)} files from {len(outcomes)} rules",
+        f"✓ {len(rendered)} files from {len(outcomes)} rule(s)",
     )
 
     with _timer(facts, "plan"):
@@ -238,9 +258,13 @@ def generate(
 def sync(options: SyncOptions, reporter: Reporter | None = None) -> SyncResult:
     """Run ``ggen sync`` as ``options`` say; raise a GgenError on failure."""
     reporter = reporter or SilentReporter()
+    manifest = load_manifest(options.manifest)
+    shortcut = _unchanged_since_last_sync(manifest, options, reporter)
+    if shortcut is not None:
+        return shortcut
     with _Watchdog(options.timeout) as watchdog:
         try:
-            gen = generate(options, reporter, watchdog)
+            gen = generate(manifest, options, reporter, watchdog)
         except _Deadline:
             raise TimeoutExpired(
                 f"stopped after {options.timeout:g} s while running {watchdog.current}",
@@ -282,14 +306,73 @@ def _apply(
             atomic_write(gen.manifest.root / RECORD_PATH, record.dumps().encode())
     result.written = outcome.done
     counts = gen.plan.counts()
-    reporter.stage(4, "Writing files...", _write_detail(counts, outcome.done, gen.plan))
+    reporter.stage(4, "Writing files...", _write_detail(counts))
     if options.audit or gen.manifest.require_audit_trail:
         document = build_audit(facts, gen.plan, outcome.done)
         result.audit_path = write_audit(gen.manifest.root, document)
         reporter.stage(5, "Audit:", _display(result.audit_path, gen.manifest.root))
     if outcome.error is not None:
         raise outcome.error
+    _remember(gen, options)
     return result
+
+
+def _options_key(options: SyncOptions) -> str:
+    """The options that change what a sync produces."""
+    return json.dumps({"rules": sorted(options.rules), "hooks": options.allow_hooks})
+
+
+def _remember(gen: Generation, options: SyncOptions) -> None:
+    """Save the state that lets the next run skip work when nothing changed."""
+    root = gen.manifest.root
+    used = [t for o in gen.outcomes for t in o.templates]
+    templates = relative_templates(gen.manifest, used)
+    record = load_record(root)
+    key = fingerprint(gen.manifest, _options_key(options), templates)
+    stats = file_stats(root, record)
+    save_state(root, State(key, record_sha(root), templates, stats))
+
+
+def _unchanged_since_last_sync(
+    manifest: Manifest, options: SyncOptions, reporter: Reporter
+) -> SyncResult | None:
+    """A no-op result when no input changed and every output is intact."""
+    if options.force or options.audit or manifest.require_audit_trail:
+        return None
+    root = manifest.root
+    state = load_state(root)
+    if not state.fingerprint or record_sha(root) != state.record_sha:
+        return None
+    key = fingerprint(manifest, _options_key(options), state.templates)
+    if key != state.fingerprint:
+        return None
+    record = load_record(root)
+    if not outputs_intact(root, record, state):
+        return None
+    plan = Plan(
+        [
+            PlannedFile(
+                rel,
+                root / rel,
+                Action.UNCHANGED,
+                entry.rule,
+                before_sha=entry.sha256,
+                recorded_sha=entry.sha256,
+            )
+            for rel, entry in sorted(record.files.items())
+        ]
+    )
+    reporter.stage(
+        1,
+        "Inputs unchanged since the last sync...",
+        "✓ nothing to load, validate or render",
+    )
+    if options.dry_run:
+        for planned in plan.files:
+            reporter.file(planned)
+    elif not options.check:
+        reporter.stage(4, "Writing files...", _write_detail(plan.counts()))
+    return SyncResult(manifest, plan, ValidationReport())
 
 
 def _record_changed(root: Path, record: Record, plan: Plan) -> bool:
@@ -406,7 +489,7 @@ def _load_detail(graph: Graph, inferred: list[InferenceResult]) -> str:
     return detail
 
 
-def _write_detail(counts: dict[str, int], done: set[str], plan: Plan) -> str:
+def _write_detail(counts: dict[str, int]) -> str:
     parts = [
         f"{counts['create']} created",
         f"{counts['update']} updated",
