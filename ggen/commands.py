@@ -49,11 +49,6 @@ def run_sync(
             print_traceback(error)
         console.print_bug(error)
         return exit_code_for(error)
-    if verbosity and result.manifest.ignored_keys:
-        reporter.warning(
-            "ignored manifest keys (read by some Rust ggen version, "
-            "not used here): " + ", ".join(result.manifest.ignored_keys)
-        )
     code = ExitCode.OK
     if options.check:
         code = ExitCode.DRIFT if result.failing_drift else ExitCode.OK

@@ -239,6 +239,13 @@ def load_manifest(path: Path) -> Manifest:
     _check_keys(data, "", path, text, problems, ignored)
     if problems:
         raise ManifestError(problems)
+    if ignored:
+        # Said before any later stage can fail, so -v shows it on every run.
+        log.info(
+            "ignored manifest keys (read by some Rust ggen version, not used "
+            "here): %s",
+            ", ".join(ignored),
+        )
     manifest = _build(path, data, text, ignored)
     _check_files(manifest, text)
     return manifest
