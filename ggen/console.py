@@ -138,6 +138,13 @@ def print_drift(drift: list[Drift], failing: list[Drift], checked: int) -> None:
         console.print(f"check: ✓ {checked} file(s) up to date{extra}", markup=False)
 
 
+class _LevelFormatter(logging.Formatter):
+    """``warning: text``, matching the reporter's own warnings."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        return f"{record.levelname.lower()}: {record.getMessage()}"
+
+
 def setup_logging(verbosity: int, quiet: bool) -> None:
     """Route the ``ggen`` loggers to stderr at the level -v/-vv/--quiet ask for."""
     level = (
@@ -149,6 +156,6 @@ def setup_logging(verbosity: int, quiet: bool) -> None:
     logger.setLevel(level)
     logger.handlers.clear()
     handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(levelname)s: %(message)s"))
+    handler.setFormatter(_LevelFormatter())
     logger.addHandler(handler)
     logger.propagate = False

@@ -113,7 +113,8 @@ def _load_file(store: pyoxigraph.Store, path: Path, base_iri: str | None) -> Sou
     data = path.read_bytes()
     text = _decode(path, data) if fmt in _TEXT_FORMATS else None
     if not data.strip():
-        log.warning("%s is empty: it adds no triples", path)
+        # The pipeline warns about files that add no triples; say it once.
+        log.debug("%s is empty: it adds no triples", path)
         return SourceFile(path, 0, text)
     base = base_iri or path.resolve().as_uri()
     try:
