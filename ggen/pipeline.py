@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import signal
+import subprocess
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -27,7 +28,9 @@ from ggen.errors import (
     TimeoutExpired,
     UsageError,
     ValidationFailed,
+    WriteError,
 )
+from ggen.frontmatter import Hook, discover, render_all, rule_name
 from ggen.graph import Graph, load_graph
 from ggen.incremental import (
     State,
@@ -52,6 +55,7 @@ from ggen.plan import (
 )
 from ggen.record import RECORD_PATH, Record, load_record, sha256
 from ggen.render import RuleOutcome, make_engine, render_rules
+from ggen.templating import TemplateEngine
 from ggen.validate import ValidationReport, validate
 from ggen.write import apply_plan, atomic_write, project_lock
 
@@ -124,6 +128,7 @@ class Generation:
     facts: RunFacts
     inputs: dict[str, str] = field(default_factory=dict)
     rule_inputs: dict[str, dict[str, str]] = field(default_factory=dict)
+    hooks: list[Hook] = field(default_factory=list)
 
 
 @dataclass
@@ -226,6 +231,7 @@ def generate(
 
     with _timer(facts, "render"):
         outcomes = render_rules(manifest, graph, engine, rules, on_rule)
+        hooks = _render_front_matter(manifest, graph, engine, options, outcomes)
     rendered = [f for o in outcomes for f in o.files]
     reporter.stage(
         3,
@@ -236,9 +242,13 @@ def generate(
     with _timer(facts, "plan"):
         check_paths(rendered, manifest.root, manifest.path)
         record = load_record(manifest.root)
-        plan = make_plan(
-            rendered, record, manifest.root, {r.name for r in rules}, options.force
-        )
+        rules_run = {o.rule for o in outcomes} | {r.name for r in rules}
+        if manifest.templates_dir is not None and not options.rules:
+            # A template that was deleted leaves orphans too.
+            rules_run |= {
+                e.rule for e in record.files.values() if e.rule.startswith("template:")
+            }
+        plan = make_plan(rendered, record, manifest.root, rules_run, options.force)
     inputs, rule_inputs = input_hashes(manifest, graph, outcomes)
     facts.inputs = _input_files(manifest, graph, outcomes)
     return Generation(
@@ -252,6 +262,7 @@ def generate(
         facts,
         inputs,
         rule_inputs,
+        hooks,
     )
 
 
@@ -298,6 +309,7 @@ def _apply(
 ) -> SyncResult:
     facts = gen.facts
     with project_lock(gen.manifest.root), _timer(facts, "write"):
+        _run_hooks(gen, options, reporter, "before")
         outcome = apply_plan(gen.plan, reporter.file)
         record = next_record(gen.plan, gen.record, outcome.done)
         if outcome.error is None:
@@ -313,8 +325,50 @@ def _apply(
         reporter.stage(5, "Audit:", _display(result.audit_path, gen.manifest.root))
     if outcome.error is not None:
         raise outcome.error
+    _run_hooks(gen, options, reporter, "after")
     _remember(gen, options)
     return result
+
+
+def _render_front_matter(
+    manifest: Manifest,
+    graph: Graph,
+    engine: TemplateEngine,
+    options: SyncOptions,
+    outcomes: list[RuleOutcome],
+) -> list[Hook]:
+    """Render the templates that carry their own rule; add them as outcomes."""
+    templates = discover(manifest)
+    if options.rules:
+        templates = [t for t in templates if rule_name(manifest, t) in options.rules]
+    files, hooks = render_all(manifest, graph, engine, templates)
+    for fm in templates:
+        name = rule_name(manifest, fm)
+        mine = [f for f in files if f.rule == name]
+        outcomes.append(RuleOutcome(name, len(mine), mine, templates=[fm.path]))
+    return hooks
+
+
+def _run_hooks(
+    gen: Generation, options: SyncOptions, reporter: Reporter, when: str
+) -> None:
+    """Run the templates' sh_before / sh_after commands if --allow-hooks."""
+    for hook in (h for h in gen.hooks if h.when == when):
+        if not options.allow_hooks:
+            reporter.warning(
+                f"{hook.template}: skipped sh_{when} `{hook.command}` "
+                "(template shell hooks run only with --allow-hooks)"
+            )
+            continue
+        done = subprocess.run(
+            hook.command, shell=True, cwd=gen.manifest.root, check=False
+        )
+        if done.returncode != 0:
+            raise WriteError(
+                f"sh_{when} of {hook.template} exited with "
+                f"{done.returncode}: {hook.command}",
+                Location(hook.template),
+            )
 
 
 def _options_key(options: SyncOptions) -> str:
