@@ -88,7 +88,12 @@ class ConsoleReporter:
             table.add_row(
                 v.severity, v.focus, v.path, v.value, v.message, v.where or ""
             )
-        _stderr().print(table)
+        console = _stderr()
+        if not console.is_terminal:
+            # In a CI log nothing reflows: keep each violation on one line
+            # so the focus node and its file:line can be grepped whole.
+            console.width = 4096
+        console.print(table)
 
 
 def print_error(error: GgenError) -> None:
