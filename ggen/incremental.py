@@ -22,6 +22,7 @@ import hashlib
 import json
 import logging
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,6 +43,7 @@ class State:
     record_sha: str = ""
     templates: list[str] = field(default_factory=list)
     stats: dict[str, list[int]] = field(default_factory=dict)
+    renders: dict[str, list[str]] = field(default_factory=dict)
 
 
 def load_state(root: Path) -> State:
@@ -53,6 +55,7 @@ def load_state(root: Path) -> State:
             str(data["record_sha"]),
             [str(t) for t in data["templates"]],
             {str(k): [int(x) for x in v] for k, v in data["stats"].items()},
+            {str(k): [str(x) for x in v] for k, v in data["renders"].items()},
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return State()
@@ -67,6 +70,7 @@ def save_state(root: Path, state: State) -> None:
         "record_sha": state.record_sha,
         "templates": sorted(state.templates),
         "stats": state.stats,
+        "renders": state.renders,
     }
     try:
         atomic_write(root / STATE_PATH, json.dumps(document, sort_keys=True).encode())
@@ -136,3 +140,78 @@ def record_sha(root: Path) -> str:
 def relative_templates(manifest: Manifest, templates: list[Path]) -> list[str]:
     """Template paths relative to the manifest's folder, for the state file."""
     return sorted({os.path.relpath(t, manifest.root) for t in templates})
+
+
+# Words that make a template's output depend on more than its own row: all
+# rows, other queries, or other template files.
+_NOT_PER_ROW = re.compile(
+    r"\b(results|sparql_results|entities|sparql\w*|include|import|extends|from|"
+    r"now|get_env)\b"
+)
+
+
+class RenderCache:
+    """Reuse the output of a per-row render whose row and template are unchanged.
+
+    A key is the hash of the tool version, the rule, the output path, the
+    template's bytes and the row's values. A hit is used only when the file on
+    disk still has the exact bytes that were rendered for that key.
+    """
+
+    def __init__(self, previous: dict[str, list[str]]) -> None:
+        self.previous = previous
+        self.current: dict[str, list[str]] = {}
+        self._templates: dict[Path, str | None] = {}
+        self.hits = 0
+
+    def template_key(self, path: Path) -> str | None:
+        """The template's hash, or None when its output may depend on more."""
+        if path not in self._templates:
+            try:
+                data = path.read_bytes()
+            except OSError:
+                self._templates[path] = None
+            else:
+                text = data.decode("utf-8", "replace")
+                self._templates[path] = (
+                    None if _NOT_PER_ROW.search(text) else sha256(data)
+                )
+        return self._templates[path]
+
+    def key(
+        self, rule: str, rel: str, template: Path, row: dict[str, object]
+    ) -> str | None:
+        """The cache key of one per-row render, or None if it cannot be cached."""
+        template_sha = self.template_key(template)
+        if template_sha is None:
+            return None
+        values = sorted(
+            (
+                name,
+                type(value).__name__,
+                str(value),
+                str(getattr(value, "lang", "") or ""),
+            )
+            for name, value in row.items()
+        )
+        text = json.dumps([__version__, rule, rel, template_sha, values])
+        return sha256(text.encode())
+
+    def lookup(self, key: str, target: Path) -> str | None:
+        """The content rendered for ``key`` last time, if the disk still has it."""
+        entry = self.previous.get(key)
+        if entry is None:
+            return None
+        try:
+            data = target.read_bytes()
+        except OSError:
+            return None
+        if sha256(data) != entry[1]:
+            return None
+        self.hits += 1
+        self.current[key] = entry
+        return data.decode("utf-8")
+
+    def store(self, key: str, rel: str, content: str) -> None:
+        """Remember what ``key`` rendered to."""
+        self.current[key] = [rel, sha256(content.encode("utf-8"))]

@@ -33,6 +33,7 @@ from ggen.errors import (
 from ggen.frontmatter import Hook, discover, render_all, rule_name
 from ggen.graph import Graph, load_graph
 from ggen.incremental import (
+    RenderCache,
     State,
     file_stats,
     fingerprint,
@@ -129,6 +130,7 @@ class Generation:
     inputs: dict[str, str] = field(default_factory=dict)
     rule_inputs: dict[str, dict[str, str]] = field(default_factory=dict)
     hooks: list[Hook] = field(default_factory=list)
+    cache: RenderCache | None = None
 
 
 @dataclass
@@ -230,7 +232,8 @@ def generate(
         watchdog.current = f"rule `{name}`"
 
     with _timer(facts, "render"):
-        outcomes = render_rules(manifest, graph, engine, rules, on_rule)
+        cache = RenderCache(load_state(manifest.root).renders)
+        outcomes = render_rules(manifest, graph, engine, rules, on_rule, cache)
         hooks = _render_front_matter(manifest, graph, engine, options, outcomes)
     rendered = [f for o in outcomes for f in o.files]
     reporter.stage(
@@ -263,6 +266,7 @@ def generate(
         inputs,
         rule_inputs,
         hooks,
+        cache,
     )
 
 
@@ -384,7 +388,8 @@ def _remember(gen: Generation, options: SyncOptions) -> None:
     record = load_record(root)
     key = fingerprint(gen.manifest, _options_key(options), templates)
     stats = file_stats(root, record)
-    save_state(root, State(key, record_sha(root), templates, stats))
+    renders = gen.cache.current if gen.cache is not None else {}
+    save_state(root, State(key, record_sha(root), templates, stats, renders))
 
 
 def _unchanged_since_last_sync(

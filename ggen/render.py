@@ -2,8 +2,8 @@
 
 A rule whose ``output_file`` contains ``{{`` renders once per row, with ``row``
 and that row's columns as top-level names; any other rule renders once, with
-the first row's columns as top-level names. Every render sees all rows as
-``results`` (aliases ``sparql_results`` and ``entities``).
+the first row as ``row`` and its columns as top-level names. Every render sees
+all rows as ``results`` (aliases ``sparql_results`` and ``entities``).
 
 The template file path may contain ``{{ }}`` too: it is rendered with the same
 context, which lets one rule choose a template per row (for example one per
@@ -21,6 +21,7 @@ from typing import Any
 from ggen.errors import Location, Problem, TemplateError
 from ggen.extract import rows_from
 from ggen.graph import Graph, run_query
+from ggen.incremental import RenderCache
 from ggen.manifest import GenerationRule, Manifest
 from ggen.model import RenderedFile, Row
 from ggen.templating import TemplateEngine
@@ -44,7 +45,7 @@ def make_engine(manifest: Manifest, graph: Graph) -> TemplateEngine:
 
     def query(text: str) -> list[dict[str, Any]]:
         result = run_query(graph, text, "template sparql()", Location(None), "SELECT")
-        return list(rows_from(result, text))
+        return list(rows_from(result, text, graph.decimals))
 
     return TemplateEngine(manifest.root, query)
 
@@ -54,7 +55,7 @@ def select_rows(graph: Graph, rule: GenerationRule, manifest: Manifest) -> list[
     text = rule.query.read()
     where = Location(rule.query.file or manifest.path)
     result = run_query(graph, text, f"rule `{rule.name}`", where, "SELECT")
-    return rows_from(result, text)
+    return rows_from(result, text, graph.decimals)
 
 
 def render_rules(
@@ -63,6 +64,7 @@ def render_rules(
     engine: TemplateEngine,
     rules: list[GenerationRule],
     on_rule: Callable[[str], None] | None = None,
+    cache: RenderCache | None = None,
 ) -> list[RuleOutcome]:
     """Render every rule; template errors of all rules are reported together."""
     outcomes: list[RuleOutcome] = []
@@ -71,7 +73,7 @@ def render_rules(
         if on_rule is not None:
             on_rule(rule.name)
         try:
-            outcomes.append(render_rule(manifest, graph, engine, rule))
+            outcomes.append(render_rule(manifest, graph, engine, rule, cache))
         except TemplateError as exc:
             problems.extend(exc.problems)
     if problems:
@@ -80,7 +82,11 @@ def render_rules(
 
 
 def render_rule(
-    manifest: Manifest, graph: Graph, engine: TemplateEngine, rule: GenerationRule
+    manifest: Manifest,
+    graph: Graph,
+    engine: TemplateEngine,
+    rule: GenerationRule,
+    cache: RenderCache | None = None,
 ) -> RuleOutcome:
     """Render one rule into files (none when ``when`` is false or no rows)."""
     outcome = RuleOutcome(rule.name)
@@ -110,7 +116,7 @@ def render_rule(
         log.warning("rule `%s`: its query returned no rows", rule.name)
     contexts = _contexts(rows, rule.per_row)
     for index, context in contexts:
-        outcome.files.append(_render_one(manifest, engine, rule, context, index))
+        outcome.files.append(_render_one(manifest, engine, rule, context, index, cache))
     outcome.templates = sorted(
         {
             Path(f.template)
@@ -126,8 +132,8 @@ def _contexts(
 ) -> list[tuple[int | None, dict[str, Any]]]:
     base: dict[str, Any] = {"results": rows, "sparql_results": rows, "entities": rows}
     if not per_row:
-        first = dict(rows[0]) if rows else {}
-        return [(None, {**first, **base})]
+        first = rows[0] if rows else Row()
+        return [(None, {**first, **base, "row": first})]
     return [(i, {**row, **base, "row": row}) for i, row in enumerate(rows)]
 
 
@@ -137,6 +143,7 @@ def _render_one(
     rule: GenerationRule,
     context: dict[str, Any],
     index: int | None,
+    cache: RenderCache | None = None,
 ) -> RenderedFile:
     label = f"rule `{rule.name}`" + (f", row {index + 1}" if index is not None else "")
     rel = engine.render_string(
@@ -157,7 +164,9 @@ def _render_one(
         template_name = "<inline>"
     else:
         path = _template_path(manifest, engine, rule, context, label)
-        content = engine.render_file(path, context)
+        content = _render_cached(
+            manifest, engine, rule, context, index, rel.strip(), path, cache
+        )
         template_name = str(path)
     return RenderedFile(
         path=manifest.output_dir / rel.strip(),
@@ -167,6 +176,30 @@ def _render_one(
         row=index,
         template=template_name,
     )
+
+
+def _render_cached(
+    manifest: Manifest,
+    engine: TemplateEngine,
+    rule: GenerationRule,
+    context: dict[str, Any],
+    index: int | None,
+    rel: str,
+    path: Path,
+    cache: RenderCache | None,
+) -> str:
+    """Render a per-row file, or reuse last run's bytes for an unchanged row."""
+    key = None
+    if cache is not None and index is not None and rule.mode != "Merge":
+        key = cache.key(rule.name, rel, path, context["row"])
+    if key is not None and cache is not None:
+        hit = cache.lookup(key, manifest.output_dir / rel)
+        if hit is not None:
+            return hit
+    content = engine.render_file(path, context)
+    if key is not None and cache is not None:
+        cache.store(key, rel, content)
+    return content
 
 
 def _template_path(
