@@ -13,12 +13,15 @@ sorted by its values and the engine's order between runs is kept.
 
 Known limitations: ties under an ORDER BY on an expression (``ORDER BY
 STRLEN(?x)``) keep the engine's order, which Oxigraph derives from the data
-alone; under LIMIT, which tied rows make the cut is the engine's choice.
+alone; under LIMIT, which tied rows make the cut is the engine's choice. A
+decimal written two ways in the ontology (``1.50`` and ``1.500``) shows in its
+canonical form (``1.5``): Oxigraph stores both as one number.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
@@ -57,8 +60,12 @@ class _Blank:
         self.key = key
 
 
-def convert(term: Any) -> Any:
-    """One Oxigraph term as a plain value."""
+def convert(term: Any, decimals: Mapping[str, str] | None = None) -> Any:
+    """One Oxigraph term as a plain value.
+
+    ``decimals`` maps a decimal's canonical form to the form the ontology
+    wrote (see :func:`ggen.graph.written_decimals`).
+    """
     import pyoxigraph as ox
 
     if isinstance(term, ox.NamedNode):
@@ -66,7 +73,10 @@ def convert(term: Any) -> Any:
     if isinstance(term, ox.BlankNode):
         return _Blank(term.value)
     if isinstance(term, ox.Literal):
-        return _literal(term.value, term.datatype.value, term.language)
+        value, datatype = term.value, term.datatype.value
+        if decimals and datatype == XSD + "decimal":
+            value = decimals.get(value, value)
+        return _literal(value, datatype, term.language)
     return str(term)
 
 
@@ -93,7 +103,9 @@ def _literal(value: str, datatype: str, lang: str | None) -> Any:
     return Literal(value, datatype=datatype)
 
 
-def rows_from(solutions: Any, query: str) -> list[Row]:
+def rows_from(
+    solutions: Any, query: str, decimals: Mapping[str, str] | None = None
+) -> list[Row]:
     """Plain rows from Oxigraph solutions, in a deterministic order."""
     names = [v.value for v in solutions.variables]
     raw: list[dict[str, Any]] = []
@@ -102,7 +114,7 @@ def rows_from(solutions: Any, query: str) -> list[Row]:
         for index, name in enumerate(names):
             term = solution[index]
             if term is not None:
-                row[name] = convert(term)
+                row[name] = convert(term, decimals)
         raw.append(row)
     ordered = order_rows(raw, names, query)
     return _label_blanks(ordered)

@@ -317,7 +317,8 @@ def _run_named(graph: Graph, query: str, what: str, where: Location) -> Any:
             )
             for t in triples
         ]
-    return rows_from(run_query(graph, query, what, where, "SELECT"), query)
+    result = run_query(graph, query, what, where, "SELECT")
+    return rows_from(result, query, graph.decimals)
 
 
 def _term(term: Any) -> str:

@@ -39,6 +39,7 @@ FORMATS = {
     ".jsonld": "JSON_LD",
     ".json": "JSON_LD",
 }
+XSD_DECIMAL = "http://www.w3.org/2001/XMLSchema#decimal"
 _TEXT_FORMATS = {"TURTLE", "N_TRIPLES", "N_QUADS", "TRIG", "N3"}
 
 
@@ -49,6 +50,7 @@ class SourceFile:
     path: Path
     triples: int
     text: str | None = None
+    decimals: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -59,6 +61,7 @@ class Graph:
     files: list[SourceFile] = field(default_factory=list)
     prefixes: dict[str, str] = field(default_factory=dict)
     allow_service: bool = False
+    decimals: dict[str, str] = field(default_factory=dict)
     _positions: dict[str, tuple[Path, int]] | None = None
 
     def __len__(self) -> int:
@@ -97,7 +100,37 @@ def load_graph(
     paths = [source, *sorted(set(imports) - {source}, key=str)]
     for path in paths:
         graph.files.append(_load_file(graph.store, path, base_iri))
+    graph.decimals = written_decimals(graph.files)
     return graph
+
+
+def written_decimals(files: list[SourceFile]) -> dict[str, str]:
+    """Canonical form -> written form of the xsd:decimal literals in ``files``.
+
+    Oxigraph stores a decimal as a number, so ``1.50`` comes back as ``1.5``;
+    this map lets rows show the value as the ontology wrote it. A value
+    written two ways (``1.50`` and ``1.500``) keeps its canonical form.
+    """
+    import pyoxigraph as ox
+
+    written = sorted({d for f in files for d in f.decimals})
+    if not written:
+        return {}
+    store = ox.Store()
+    subject, dt = ox.NamedNode("urn:ggen:decimal"), ox.NamedNode(XSD_DECIMAL)
+    store.extend(
+        ox.Quad(subject, ox.NamedNode(f"urn:ggen:{i}"), ox.Literal(v, datatype=dt))
+        for i, v in enumerate(written)
+    )
+    forms: dict[str, set[str]] = {}
+    for quad in store:
+        index = int(quad.predicate.value.rsplit(":", 1)[1])
+        forms.setdefault(quad.object.value, set()).add(written[index])
+    return {
+        canonical: next(iter(ways))
+        for canonical, ways in forms.items()
+        if len(ways) == 1 and next(iter(ways)) != canonical
+    }
 
 
 def _load_file(store: pyoxigraph.Store, path: Path, base_iri: str | None) -> SourceFile:
@@ -125,7 +158,12 @@ def _load_file(store: pyoxigraph.Store, path: Path, base_iri: str | None) -> Sou
     store.extend(ox.Quad(q.subject, q.predicate, q.object) for q in quads)
     added = len(store) - before
     log.debug("loaded %s: %d triples", path, len(quads))
-    return SourceFile(path, max(added, 0) if quads else 0, text)
+    decimals = [
+        q.object.value
+        for q in quads
+        if isinstance(q.object, ox.Literal) and q.object.datatype.value == XSD_DECIMAL
+    ]
+    return SourceFile(path, max(added, 0) if quads else 0, text, decimals)
 
 
 def _decode(path: Path, data: bytes) -> str:

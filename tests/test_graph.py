@@ -6,14 +6,15 @@ import pytest
 from conftest import manifest, rule
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
+XSD_INT = "http://www.w3.org/2001/XMLSchema#integer"
 
 NTRIPLES = f"""\
 <http://example.org/alpha> <{RDF_TYPE}> <http://example.org/Thing> .
 <http://example.org/alpha> <http://example.org/name> "alpha" .
-<http://example.org/alpha> <http://example.org/size> "1"^^<http://www.w3.org/2001/XMLSchema#integer> .
+<http://example.org/alpha> <http://example.org/size> "1"^^<{XSD_INT}> .
 <http://example.org/beta> <{RDF_TYPE}> <http://example.org/Thing> .
 <http://example.org/beta> <http://example.org/name> "beta" .
-<http://example.org/beta> <http://example.org/size> "2"^^<http://www.w3.org/2001/XMLSchema#integer> .
+<http://example.org/beta> <http://example.org/size> "2"^^<{XSD_INT}> .
 """
 
 NQUADS = "".join(
@@ -72,7 +73,8 @@ FORMATS = {
 def test_each_format_by_extension(make_project, sync, name):
     data = manifest()
     data["ontology"]["source"] = name
-    root = make_project(files={"onto.ttl": None, name: FORMATS[name]}, manifest_data=data)
+    files = {"onto.ttl": None, name: FORMATS[name]}
+    root = make_project(files=files, manifest_data=data)
     result = sync(root)
     assert result.code == 0, result.err
     assert "✓ 6 triples (1 file)" in result.err
@@ -115,7 +117,9 @@ def test_unknown_extension(make_project, sync, unchanged_on_failure):
     check()
 
 
-def test_turtle_syntax_error_line_col_and_text(make_project, sync, unchanged_on_failure):
+def test_turtle_syntax_error_line_col_and_text(
+    make_project, sync, unchanged_on_failure
+):
     bad = (
         "@prefix ex: <http://example.org/> .\n"
         'ex:alpha a ex:Thing ; ex:name "alpha" ; ex:size 1 .\n'
@@ -219,13 +223,20 @@ def test_relative_iris_use_base_iri(make_project, sync, tmp_path, monkeypatch):
     assert (root / "out.txt").read_text() == "http://base.example/ns/thing"
 
 
-def test_relative_iris_use_file_location_not_cwd(make_project, sync, tmp_path, monkeypatch):
+def test_relative_iris_use_file_location_not_cwd(
+    make_project, sync, tmp_path, monkeypatch
+):
     onto = '<thing> <name> "x" .\n'
     query = "SELECT ?s WHERE { ?s ?p ?o }\n"
     data = manifest([rule(output_file="out.txt")])
     data["ontology"]["source"] = "data/onto.ttl"
     root = make_project(
-        files={"onto.ttl": None, "data/onto.ttl": onto, "q.rq": query, "t.j2": "{{ s }}"},
+        files={
+            "onto.ttl": None,
+            "data/onto.ttl": onto,
+            "q.rq": query,
+            "t.j2": "{{ s }}",
+        },
         manifest_data=data,
     )
     elsewhere = tmp_path / "elsewhere"
