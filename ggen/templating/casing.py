@@ -122,10 +122,16 @@ def _word_start(char: str, first_word: bool, style: CamelStyle) -> str:
     return joiner + _ascii_upper(char)
 
 
-_CAMEL = CamelStyle(new_word=False, first_word=False, joiner="", lower_later_words=False)
-_PASCAL = CamelStyle(new_word=True, first_word=False, joiner="", lower_later_words=False)
+_CAMEL = CamelStyle(
+    new_word=False, first_word=False, joiner="", lower_later_words=False
+)
+_PASCAL = CamelStyle(
+    new_word=True, first_word=False, joiner="", lower_later_words=False
+)
 _TITLE = CamelStyle(new_word=True, first_word=True, joiner=" ", lower_later_words=False)
-_SENTENCE = CamelStyle(new_word=True, first_word=True, joiner=" ", lower_later_words=True)
+_SENTENCE = CamelStyle(
+    new_word=True, first_word=True, joiner=" ", lower_later_words=True
+)
 _TRAIN = CamelStyle(new_word=True, first_word=True, joiner="-", lower_later_words=False)
 
 

@@ -1,49 +1,151 @@
-"""The template engine the render stage calls (minimal first version)."""
+"""The template engine the render stage calls.
+
+The dialect comes from the file name: ``.j2`` and ``.jinja`` are plain Jinja2,
+everything else (``.tera``, ``.tmpl``, inline text, output path patterns) is
+Tera. Every failure leaves as a :class:`ggen.errors.TemplateError` naming the
+template and line; no Jinja2 exception escapes.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+import logging
+from collections.abc import Mapping
 from pathlib import Path
+from types import TracebackType
 from typing import Any
 
 import jinja2
 
-from ggen.errors import Location, TemplateError
+from ggen.errors import GgenError, Location, TemplateError
+from ggen.templating.dialect import TeraUndefinedError, UnsupportedConstruct
+from ggen.templating.environments import TeraEnvironment, jinja_environment
+from ggen.templating.functions import QueryFunction, TemplateFunctionError
+from ggen.templating.values import TeraValueError
 
-# A function that runs a SPARQL SELECT against the project graph and returns rows.
-QueryFunction = Callable[[str], list[dict[str, Any]]]
+__all__ = ["QueryFunction", "TemplateEngine"]
+
+log = logging.getLogger(__name__)
+
+JINJA_SUFFIXES = frozenset({".j2", ".jinja"})
+
+# Failures a template can cause while rendering (anything else is a bug here).
+_RENDER_FAILURES = (
+    jinja2.TemplateError,
+    TeraValueError,
+    TemplateFunctionError,
+    TypeError,
+    ValueError,
+    ArithmeticError,
+    LookupError,
+    RecursionError,
+)
+
+_UNSUPPORTED_HINT = (
+    "Tera templates get Tera's meaning; name the file .j2 to use Jinja2 features"
+)
 
 
 class TemplateEngine:
     """Renders template files and inline template strings.
 
-    ``root`` is the manifest's folder: template names in messages are relative to
-    it. ``query`` runs a SELECT against the project graph, for template functions
-    such as ``sparql(query=...)``.
+    ``root`` is the manifest's folder: template names in messages are relative
+    to it, and ``include``/``import``/``extends`` look in ``root/templates``
+    and then ``root``. ``query`` runs a SELECT against the project graph, for
+    template functions such as ``sparql(query=...)``.
     """
 
     def __init__(self, root: Path, query: QueryFunction | None = None) -> None:
         self.root = root
         self.query = query
-        self._env = jinja2.Environment(
-            undefined=jinja2.StrictUndefined,
-            keep_trailing_newline=True,
-            autoescape=False,
-        )
+        loader = jinja2.FileSystemLoader([str(root / "templates"), str(root)])
+        self._tera = TeraEnvironment(loader, query)
+        self._jinja = jinja_environment(loader, query)
+        self._compiled: dict[tuple[bool, str, str], jinja2.Template] = {}
 
     def render_file(self, path: Path, context: Mapping[str, Any]) -> str:
         """Render the template file at ``path`` (dialect from its extension)."""
-        text = path.read_text(encoding="utf-8")
-        return self.render_string(text, context, name=str(path))
+        name = self._display_name(path)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            raise TemplateError(
+                f"cannot read template: {exc}", Location(name)
+            ) from None
+        return self._render(path.suffix not in JINJA_SUFFIXES, text, context, name)
 
     def render_string(
         self, text: str, context: Mapping[str, Any], name: str = "<inline>"
     ) -> str:
-        """Render template source ``text``; ``name`` appears in error messages."""
+        """Render Tera template source ``text``; ``name`` appears in errors."""
+        return self._render(True, text, context, name)
+
+    def _display_name(self, path: Path) -> str:
+        """``path`` relative to the root when it lies inside it."""
         try:
-            return self._env.from_string(text).render(**context)
+            return path.resolve().relative_to(self.root.resolve()).as_posix()
+        except ValueError:
+            return str(path)
+
+    def _render(
+        self, tera: bool, text: str, context: Mapping[str, Any], name: str
+    ) -> str:
+        """Compile (cached) and render, turning every failure into TemplateError."""
+        try:
+            template = self._template(tera, text, name)
+            return template.render(dict(context))
+        except GgenError:
+            raise
+        except UnsupportedConstruct as exc:
+            location = Location(exc.filename or name, exc.lineno)
+            raise TemplateError(
+                exc.message or "unsupported construct", location, hint=_UNSUPPORTED_HINT
+            ) from None
         except jinja2.TemplateSyntaxError as exc:
-            raise TemplateError(exc.message or "syntax error",
-                                Location(name, exc.lineno)) from None
-        except jinja2.UndefinedError as exc:
-            raise TemplateError(str(exc), Location(name)) from None
+            location = Location(exc.filename or name, exc.lineno)
+            raise TemplateError(f"syntax error: {exc.message}", location) from None
+        except TeraUndefinedError as exc:
+            raise _undefined_error(exc, name) from None
+        except _RENDER_FAILURES as exc:
+            raise TemplateError(_describe(exc), _where(exc, name)) from None
+
+    def _template(self, tera: bool, text: str, name: str) -> jinja2.Template:
+        """The compiled template for this source, compiled once."""
+        key = (tera, name, text)
+        if key not in self._compiled:
+            environment = self._tera if tera else self._jinja
+            code = environment.compile(text, name, name)
+            self._compiled[key] = environment.template_class.from_code(
+                environment, code, environment.make_globals(None)
+            )
+        return self._compiled[key]
+
+
+def _describe(exc: BaseException) -> str:
+    """A one-line message for a render failure."""
+    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
+    return message.splitlines()[0] if message else type(exc).__name__
+
+
+def _where(exc: BaseException, name: str) -> Location:
+    """The template file and line the failure happened on, from the traceback.
+
+    Jinja2 rewrites tracebacks so template code shows as frames of the template
+    file at the template line; the innermost such frame is where it failed.
+    """
+    found: Location | None = None
+    tb: TracebackType | None = exc.__traceback__
+    while tb is not None:
+        if "__jinja_exception__" in tb.tb_frame.f_globals:
+            found = Location(tb.tb_frame.f_code.co_filename, tb.tb_lineno)
+        tb = tb.tb_next
+    return found or Location(name)
+
+
+def _undefined_error(exc: TeraUndefinedError, name: str) -> TemplateError:
+    """The undefined-variable error, listing the names that do exist."""
+    names = ", ".join(exc.available) if exc.available else "(none)"
+    return TemplateError(
+        f"variable `{exc.variable}` is not defined",
+        _where(exc, name),
+        hint=f"names defined here: {names}",
+    )

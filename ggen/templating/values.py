@@ -17,7 +17,7 @@ import json
 import math
 from collections.abc import Mapping, Sequence
 from decimal import Decimal
-from typing import Any
+from typing import Any, TypeGuard
 
 Number = int | float | Decimal
 
@@ -26,7 +26,7 @@ class TeraValueError(Exception):
     """A value had the wrong kind for what a template did with it."""
 
 
-def is_number(value: object) -> bool:
+def is_number(value: object) -> TypeGuard[Number]:
     """True for Tera numbers: ints, floats and decimals, but never bools."""
     return isinstance(value, int | float | Decimal) and not isinstance(value, bool)
 
@@ -36,12 +36,12 @@ def is_string(value: object) -> bool:
     return isinstance(value, str)
 
 
-def is_array(value: object) -> bool:
+def is_array(value: object) -> TypeGuard[Sequence[Any]]:
     """True for Tera arrays (lists and tuples, not strings)."""
     return isinstance(value, Sequence) and not isinstance(value, str | bytes)
 
 
-def is_object(value: object) -> bool:
+def is_object(value: object) -> TypeGuard[Mapping[str, Any]]:
     """True for Tera objects (any mapping)."""
     return isinstance(value, Mapping)
 
@@ -114,11 +114,11 @@ def render(value: object) -> str:
     if value is None:
         return ""
     if is_number(value):
-        return format_number(value)  # type: ignore[arg-type]
+        return format_number(value)
     if is_object(value):
         return "[object]"
     if is_array(value):
-        items = value  # type: ignore[var-annotated]
+        items = value
         return "[" + ", ".join(render(item) for item in items) + "]"
     raise TeraValueError(f"cannot print a value of type {type(value).__name__}")
 
@@ -130,7 +130,7 @@ def truthy(value: object) -> bool:
     if isinstance(value, bool):
         return value
     if is_number(value):
-        number = as_float(value)  # type: ignore[arg-type]
+        number = as_float(value)
         return number != 0 and not math.isnan(number)
     if isinstance(value, str | Sequence | Mapping):
         return len(value) > 0
@@ -142,15 +142,15 @@ def equal(left: object, right: object) -> bool:
     if is_number(left) or is_number(right):
         if not (is_number(left) and is_number(right)):
             return False
-        return as_float(left) == as_float(right)  # type: ignore[arg-type]
+        return as_float(left) == as_float(right)
     if isinstance(left, bool) or isinstance(right, bool):
         return isinstance(left, bool) and isinstance(right, bool) and left == right
     if is_array(left) and is_array(right):
-        return len(left) == len(right) and all(  # type: ignore[arg-type]
-            equal(a, b) for a, b in zip(left, right, strict=False)  # type: ignore[call-overload]
+        return len(left) == len(right) and all(
+            equal(a, b) for a, b in zip(left, right, strict=False)
         )
     if is_object(left) and is_object(right):
-        return _objects_equal(left, right)  # type: ignore[arg-type]
+        return _objects_equal(left, right)
     if isinstance(left, str) and isinstance(right, str):
         return str(left) == str(right)
     return left is None and right is None
@@ -166,7 +166,7 @@ def _objects_equal(left: Mapping[str, Any], right: Mapping[str, Any]) -> bool:
 def contains(container: object, item: object) -> bool:
     """Whether ``item`` is in ``container``, for arrays, strings and objects."""
     if is_array(container):
-        return any(equal(item, element) for element in container)  # type: ignore[attr-defined]
+        return any(equal(item, element) for element in container)
     if isinstance(container, str):
         if not isinstance(item, str):
             raise TeraValueError(f"tried to look for a {kind_of(item)} in a string")
@@ -174,7 +174,7 @@ def contains(container: object, item: object) -> bool:
     if is_object(container):
         if not isinstance(item, str):
             raise TeraValueError(f"tried to look for a {kind_of(item)} in an object")
-        return str(item) in container  # type: ignore[operator]
+        return str(item) in container
     raise TeraValueError("`in` only works on strings, arrays and objects")
 
 
@@ -188,11 +188,11 @@ def to_json(value: object, pretty: bool = False) -> str:
 def _compact_json(value: object) -> str:
     """Compact JSON with ``serde_json``'s spacing and number format."""
     if is_object(value):
-        items = value.items()  # type: ignore[attr-defined]
+        items = value.items()
         body = ",".join(f"{_json_string(str(k))}:{_compact_json(v)}" for k, v in items)
         return "{" + body + "}"
     if is_array(value):
-        return "[" + ",".join(_compact_json(v) for v in value) + "]"  # type: ignore[attr-defined]
+        return "[" + ",".join(_compact_json(v) for v in value) + "]"
     return _json_scalar(value)
 
 
@@ -200,11 +200,13 @@ def _pretty_json(value: object, indent: str) -> str:
     """Pretty JSON indented by two spaces, as ``serde_json::to_string_pretty``."""
     inner = indent + "  "
     if is_object(value) and value:
-        items = value.items()  # type: ignore[attr-defined]
-        lines = [f"{inner}{_json_string(str(k))}: {_pretty_json(v, inner)}" for k, v in items]
+        items = value.items()
+        lines = [
+            f"{inner}{_json_string(str(k))}: {_pretty_json(v, inner)}" for k, v in items
+        ]
         return "{\n" + ",\n".join(lines) + "\n" + indent + "}"
     if is_array(value) and value:
-        lines = [inner + _pretty_json(v, inner) for v in value]  # type: ignore[attr-defined]
+        lines = [inner + _pretty_json(v, inner) for v in value]
         return "[\n" + ",\n".join(lines) + "\n" + indent + "]"
     if is_object(value):
         return "{}"
@@ -222,7 +224,7 @@ def _json_scalar(value: object) -> str:
     if value is None:
         return "null"
     if is_number(value):
-        return json_number(value)  # type: ignore[arg-type]
+        return json_number(value)
     raise TeraValueError(f"cannot encode a {type(value).__name__} as JSON")
 
 
