@@ -13,12 +13,13 @@ backend kind).
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ggen.errors import Location, Problem, TemplateError
+from ggen.errors import GgenError, Location, Problem, TemplateError
 from ggen.extract import rows_from
 from ggen.graph import Graph, run_query
 from ggen.incremental import RenderCache
@@ -116,7 +117,17 @@ def render_rule(
         log.warning("rule `%s`: its query returned no rows", rule.name)
     contexts = _contexts(rows, rule.per_row)
     for index, context in contexts:
-        outcome.files.append(_render_one(manifest, engine, rule, context, index, cache))
+        try:
+            rendered = _render_one(manifest, engine, rule, context, index, cache)
+        except TemplateError as exc:
+            raise _with_known_names(exc, context) from None
+        except GgenError:
+            raise
+        except Exception as exc:
+            # A template is user input: whatever it makes the engine raise
+            # (e.g. Python's own nesting limit) is a template error, not a bug.
+            raise _engine_failure(rule, index, exc) from exc
+        outcome.files.append(rendered)
     outcome.templates = sorted(
         {
             Path(f.template)
@@ -125,6 +136,30 @@ def render_rule(
         }
     )
     return outcome
+
+
+_UNDEFINED = re.compile(r"is undefined|is not defined|has no attribute")
+
+
+def _with_known_names(error: TemplateError, context: dict[str, Any]) -> TemplateError:
+    """Give an undefined-name error without a hint the names that do exist."""
+    names = ", ".join(sorted(context)) or "(none)"
+    for problem in error.problems:
+        if problem.hint is None and _UNDEFINED.search(problem.message):
+            problem.hint = f"names defined here: {names}"
+    return error
+
+
+def _engine_failure(
+    rule: GenerationRule, index: int | None, exc: Exception
+) -> TemplateError:
+    label = f"rule `{rule.name}`" + (f", row {index + 1}" if index is not None else "")
+    where = rule.template.raw_file or "<inline>"
+    return TemplateError(
+        f"{label}: the template failed: {type(exc).__name__}: {exc}",
+        Location(where),
+        hint="simplify the template (run with --traceback to see where it failed)",
+    )
 
 
 def _contexts(
