@@ -305,6 +305,8 @@ def sync(options: SyncOptions, reporter: Reporter | None = None) -> SyncResult:
         _refuse_if_needed(gen.plan, dry_run=True)
         return result
     _refuse_if_needed(gen.plan, dry_run=False)
+    for planned in gen.plan.by_action(Action.KEEP_EDITED):
+        reporter.warning(f"kept {planned.rel}: {planned.reason}")
     return _apply(gen, options, reporter, result)
 
 
