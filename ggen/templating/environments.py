@@ -134,5 +134,7 @@ def jinja_environment(
         autoescape=False,
     )
     environment.filters.update(ggen_filters())
-    environment.globals.update(template_functions(query))
+    # Jinja2's own globals (range, dict, ...) keep their Jinja2 meaning here.
+    for name, function in template_functions(query).items():
+        environment.globals.setdefault(name, function)
     return environment

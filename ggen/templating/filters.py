@@ -188,9 +188,20 @@ def linebreaksbr(value: object) -> str:
 
 
 def indent(
-    value: object, *, prefix: str = "    ", first: bool = False, blank: bool = False
+    value: object,
+    *,
+    prefix: str | None = None,
+    width: int | None = None,
+    first: bool = False,
+    blank: bool = False,
 ) -> str:
-    """Indent every line but the first (and blank lines unless ``blank``)."""
+    """Indent every line but the first (and blank lines unless ``blank``).
+
+    ``prefix`` is Tera's argument (four spaces by default); ``width=N`` is
+    accepted as ``N`` spaces for templates written with Jinja2's spelling.
+    """
+    if prefix is None:
+        prefix = " " * (4 if width is None else width)
     out: list[str] = []
     for number, line in enumerate(_rust_lines(_string("indent", value))):
         if number == 0:
