@@ -4,6 +4,12 @@ The dialect comes from the file name: ``.j2`` and ``.jinja`` are plain Jinja2,
 everything else (``.tera``, ``.tmpl``, inline text, output path patterns) is
 Tera. Every failure leaves as a :class:`ggen.errors.TemplateError` naming the
 template and line; no Jinja2 exception escapes.
+
+Known limitations: Tera escapes HTML automatically in templates whose name
+ends in ``.html``, ``.htm`` or ``.xml``; this engine never escapes, because
+ggen's templates are code generators and the suffix here is usually
+``.tera``. Undefined names in messages are listed from the render context
+and the template's own ``set`` frames, not from macros or imports.
 """
 
 from __future__ import annotations
