@@ -35,7 +35,7 @@ from ggen.errors import Location, TemplateError
 from ggen.extract import rows_from
 from ggen.graph import FORMATS, Graph, run_query
 from ggen.manifest import Manifest, read_text
-from ggen.model import RenderedFile, Row
+from ggen.model import RenderedFile, Row, end_with_one_newline
 from ggen.templating import TemplateEngine
 
 log = logging.getLogger(__name__)
@@ -391,7 +391,14 @@ def _emit(
         body, mode = inject(existing, body, fm), "Inject"
     return [
         RenderedFile(
-            target, body, name, mode=mode, template=str(fm.path), force=fm.force
+            target,
+            body
+            if mode == "Inject" or manifest.final_newline != "single"
+            else end_with_one_newline(body),
+            name,
+            mode=mode,
+            template=str(fm.path),
+            force=fm.force,
         )
     ]
 

@@ -117,6 +117,7 @@ class Manifest:
     ask_rules: list[AskRule]
     templates_dir: Path | None = None
     allow_service: bool = False
+    final_newline: str = "keep"
     ignored_keys: list[str] = field(default_factory=list)
     raw: dict[str, Any] = field(default_factory=dict)
 
@@ -141,7 +142,10 @@ USED: dict[str, set[str]] = {
     "ontology": {"source", "imports", "base_iri", "prefixes"},
     "inference": {"rules"},
     "inference.rules": {"name", "construct", "order", "when", "description"},
-    "generation": {"output_dir", "require_audit_trail", "rules", "allow_service"},
+    "generation": {
+        "output_dir", "require_audit_trail", "rules", "allow_service",
+        "final_newline",
+    },
     "generation.rules": {
         "name",
         "query",
@@ -448,8 +452,21 @@ def _build(path: Path, data: dict[str, Any], text: str, ignored: list[str]) -> M
         ask_rules=ask_rules,
         templates_dir=(root / str(tdir)) if tdir else None,
         allow_service=bool(generation.get("allow_service", False)),
+        final_newline=_final_newline(generation.get("final_newline", "keep"),
+                                     path, text),
         ignored_keys=ignored,
         raw=data,
+    )
+
+
+def _final_newline(value: Any, path: Path, text: str) -> str:
+    if value in ("single", "keep"):
+        return str(value)
+    raise ManifestError(
+        f"final_newline {value!r} is not \"single\" or \"keep\"",
+        Location(path, key_line(text, "final_newline")),
+        hint='"keep" (the default) writes exactly what the template renders; '
+        '"single" drops blank lines at the end of every generated file',
     )
 
 

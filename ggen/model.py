@@ -50,6 +50,19 @@ class Row(dict[str, Any]):
         return self[key] if key in self else default  # noqa: SIM401
 
 
+def end_with_one_newline(text: str) -> str:
+    """``text`` with the blank lines at its very end dropped.
+
+    Most repositories run an end-of-file fixer on commit; output that already
+    ends this way stays byte-identical after the hook, so ``--check`` agrees
+    with what is committed. Text without a final newline is left as it is.
+    """
+    if not text.endswith("\n\n"):
+        return text
+    stripped = text.rstrip("\r\n")
+    return stripped + ("\r\n" if text.endswith("\r\n") else "\n") if stripped else ""
+
+
 @dataclass
 class RenderedFile:
     """One output file as rendering produced it, before anything touches disk.

@@ -24,7 +24,7 @@ from ggen.extract import rows_from
 from ggen.graph import Graph, run_query
 from ggen.incremental import RenderCache
 from ggen.manifest import GenerationRule, Manifest
-from ggen.model import RenderedFile, Row
+from ggen.model import RenderedFile, Row, end_with_one_newline
 from ggen.templating import TemplateEngine
 
 log = logging.getLogger(__name__)
@@ -203,6 +203,8 @@ def _render_one(
             manifest, engine, rule, context, index, rel.strip(), path, cache
         )
         template_name = str(path)
+    if manifest.final_newline == "single":
+        content = end_with_one_newline(content)
     return RenderedFile(
         path=manifest.output_dir / rel.strip(),
         content=content,

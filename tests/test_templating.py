@@ -166,8 +166,18 @@ def test_filter_block(engine: TemplateEngine) -> None:
 
 
 def test_comparisons_do_not_mix_kinds(engine: TemplateEngine) -> None:
-    text = "{{ 1 == 1.0 }} {{ 1 == '1' }} {{ true == 1 }} {{ 'a' != 'b' }} {{ 2 > 1 }}"
+    text = "{{ 1 == 1.0 }} {{ true == 1 }} {{ 1 == [1] }} {{ 'a' != 'b' }} {{ 2 > 1 }}"
     assert render(engine, text) == "true false false true true"
+
+
+def test_typed_values_equal_their_lexical_form(engine: TemplateEngine) -> None:
+    # Templates written for ggen 5 compare SPARQL values with string literals.
+    text = (
+        "{{ flag == 'true' }} {{ off == 'false' }} {{ code == '201' }} "
+        "{{ code != '200' }} {{ flag == 'yes' }} {{ '201' == code }}"
+    )
+    out = render(engine, text, flag=True, off=False, code=201)
+    assert out == "true true true true false true"
 
 
 def test_in_and_not_in(engine: TemplateEngine) -> None:

@@ -138,7 +138,18 @@ def truthy(value: object) -> bool:
 
 
 def equal(left: object, right: object) -> bool:
-    """Tera's ``==``: numbers compare by value, other kinds never match a number."""
+    """Tera's ``==``: numbers compare by value, other kinds never match a number.
+
+    One deliberate difference: a number or boolean equals a string holding its
+    lexical form (``true == "true"``, ``201 == "201"``). Templates written for
+    ggen 5, where every SPARQL value reached the template as a string, compare
+    typed RDF values with string literals; this keeps them working, and a
+    template written for typed values has no reason to compare with strings.
+    """
+    if isinstance(left, str) != isinstance(right, str):
+        text, other = (left, right) if isinstance(left, str) else (right, left)
+        if isinstance(other, bool) or is_number(other):
+            return str(text) in _lexical_forms(other)
     if is_number(left) or is_number(right):
         if not (is_number(left) and is_number(right)):
             return False
@@ -154,6 +165,13 @@ def equal(left: object, right: object) -> bool:
     if isinstance(left, str) and isinstance(right, str):
         return str(left) == str(right)
     return left is None and right is None
+
+
+def _lexical_forms(value: object) -> set[str]:
+    """The strings a typed value was, or prints as."""
+    if isinstance(value, bool):
+        return {"true" if value else "false"}
+    return {str(value), format_number(value)}  # type: ignore[arg-type]
 
 
 def _objects_equal(left: Mapping[str, Any], right: Mapping[str, Any]) -> bool:
