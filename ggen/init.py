@@ -23,6 +23,9 @@ from ggen.errors import Location, UsageError, WriteError
 log = logging.getLogger(__name__)
 
 GITIGNORE_ENTRY = ".ggen/audit/"
+# What else under .ggen/ is local: the sync cache and the lock. The record of
+# generated files (.ggen/generated.json) is meant to be committed.
+GITIGNORE_ENTRIES = (GITIGNORE_ENTRY, ".ggen/state.json", ".ggen/lock")
 
 
 @dataclass(frozen=True)
@@ -152,18 +155,20 @@ def _copy(source: Path, destination: Path) -> Path:
 
 
 def _add_gitignore_entry(target: Path) -> Path | None:
-    """Add the audit folder to ``.gitignore``; None when it is already there."""
+    """Add ggen's local files to ``.gitignore``; None when all are there."""
     path = target / ".gitignore"
     try:
         text = path.read_text(encoding="utf-8") if path.exists() else ""
         lines = {line.strip() for line in text.splitlines()}
-        if GITIGNORE_ENTRY in lines or GITIGNORE_ENTRY.rstrip("/") in lines:
+        missing = [e for e in GITIGNORE_ENTRIES
+                   if e not in lines and e.rstrip("/") not in lines]
+        if not missing:
             return None
         separator = "" if not text or text.endswith("\n") else "\n"
-        comment = "# Audit records of `ggen sync --audit true`.\n"
-        path.write_text(
-            f"{text}{separator}{comment}{GITIGNORE_ENTRY}\n", encoding="utf-8"
-        )
+        comment = ("# ggen's local files: audit records of `ggen sync --audit`, "
+                   "its cache and its lock.\n")
+        entries = "".join(f"{e}\n" for e in missing)
+        path.write_text(f"{text}{separator}{comment}{entries}", encoding="utf-8")
     except OSError as exc:
         raise WriteError(
             f"cannot update .gitignore: {exc.strerror or exc}",
