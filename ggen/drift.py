@@ -46,11 +46,12 @@ def find_drift(
     record: Record,
     inputs: dict[str, str],
     rule_inputs: dict[str, dict[str, str]],
+    audited: list[str] | None = None,
 ) -> list[Drift]:
     """Every difference between the plan's content and the disk."""
     out: list[Drift] = []
     for p in plan.files:
-        drift = _file_drift(p, record, inputs, rule_inputs)
+        drift = _file_drift(p, record, inputs, rule_inputs, audited or [])
         if drift is not None:
             out.append(drift)
     return out
@@ -66,6 +67,7 @@ def _file_drift(
     record: Record,
     inputs: dict[str, str],
     rule_inputs: dict[str, dict[str, str]],
+    audited: list[str],
 ) -> Drift | None:
     if p.action in (Action.DELETE, Action.KEEP_EDITED):
         detail = "still on disk" if p.before is not None else "already gone from disk"
@@ -93,7 +95,7 @@ def _file_drift(
             "differs from what ggen wrote (edited by hand)",
             diff,
         )
-    changed = changed_inputs(p.rule, record, inputs, rule_inputs)
+    changed = changed_inputs(p.rule, record, inputs, rule_inputs, audited)
     detail = (
         "changed since the recorded sync: " + ", ".join(changed)
         if changed
@@ -107,8 +109,14 @@ def changed_inputs(
     record: Record,
     inputs: dict[str, str],
     rule_inputs: dict[str, dict[str, str]],
+    audited: list[str] | None = None,
 ) -> list[str]:
-    """Names of inputs whose hash differs from the recorded sync's."""
+    """Names of inputs whose hash differs from the recorded sync's.
+
+    The record holds hashes of the manifest, queries and templates; when none
+    moved, the change is in the ontology or shapes, which the last audit (if
+    any) can name file by file.
+    """
     changed = [
         name
         for name, digest in sorted(inputs.items())
@@ -118,7 +126,12 @@ def changed_inputs(
     for name, digest in sorted(rule_inputs.get(rule, {}).items()):
         if old.get(name) not in (None, digest):
             changed.append(f"{name} of rule `{rule}`")
-    return changed
+    if changed or not old:
+        return changed
+    return list(audited or []) or [
+        "the ontology or shapes (the record's hashes "
+        "of the manifest, query and template match)"
+    ]
 
 
 def unified_diff(before: bytes, after: bytes, rel: str) -> str:

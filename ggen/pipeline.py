@@ -131,6 +131,8 @@ class Generation:
     rule_inputs: dict[str, dict[str, str]] = field(default_factory=dict)
     hooks: list[Hook] = field(default_factory=list)
     cache: RenderCache | None = None
+    rendered: list[RenderedFile] = field(default_factory=list)
+    rules_run: set[str] = field(default_factory=set)
 
 
 @dataclass
@@ -267,6 +269,8 @@ def generate(
         rule_inputs,
         hooks,
         cache,
+        rendered,
+        rules_run,
     )
 
 
@@ -295,7 +299,13 @@ def sync(options: SyncOptions, reporter: Reporter | None = None) -> SyncResult:
         triples=len(gen.graph),
     )
     if options.check:
-        result.drift = find_drift(gen.plan, gen.record, gen.inputs, gen.rule_inputs)
+        result.drift = find_drift(
+            gen.plan,
+            gen.record,
+            gen.inputs,
+            gen.rule_inputs,
+            audited_changes(gen.manifest),
+        )
         result.failing_drift = failing(result.drift, options.strict_eol)
         return result
     for planned in gen.plan.files:
@@ -314,7 +324,15 @@ def _apply(
     gen: Generation, options: SyncOptions, reporter: Reporter, result: SyncResult
 ) -> SyncResult:
     facts = gen.facts
-    with project_lock(gen.manifest.root), _timer(facts, "write"):
+    root = gen.manifest.root
+    with project_lock(root), _timer(facts, "write"):
+        # Another sync may have written while this one rendered: plan again
+        # against the disk and record as they are now that the lock is ours.
+        gen.record = load_record(root)
+        gen.plan = make_plan(
+            gen.rendered, gen.record, root, gen.rules_run, options.force
+        )
+        _refuse_if_needed(gen.plan, dry_run=False)
         _run_hooks(gen, options, reporter, "before")
         outcome = apply_plan(gen.plan, reporter.file)
         record = next_record(gen.plan, gen.record, outcome.done)
@@ -493,35 +511,59 @@ def _report_validation(report: ValidationReport, reporter: Reporter) -> None:
 def input_hashes(
     manifest: Manifest, graph: Graph, outcomes: list[RuleOutcome]
 ) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
-    """Hashes of the project's inputs, and of each rule's query and templates."""
-    onto = hashlib.sha256()
-    for f in sorted(graph.files, key=lambda f: str(f.path)):
-        onto.update(sha256(f.path.read_bytes()).encode())
-    shapes = hashlib.sha256()
-    for path in sorted(manifest.shacl):
-        shapes.update(sha256(path.read_bytes()).encode())
-    inputs = {
-        "manifest": sha256(manifest.path.read_bytes()),
-        "ontology": onto.hexdigest(),
-    }
-    if manifest.shacl:
-        inputs["shapes"] = shapes.hexdigest()
+    """Hashes of the manifest, and of each rule's query and templates.
+
+    These go into the committed record, which must not change when only the
+    order of triples or imports does; so the ontology and shapes are not
+    hashed here (their bytes change with the order). When a file is stale and
+    none of these hashes moved, the ontology or shapes changed.
+    """
+    inputs = {"manifest": canonical_manifest_hash(manifest)}
     by_name = {r.name: r for r in manifest.rules}
     per_rule: dict[str, dict[str, str]] = {}
     for outcome in outcomes:
         rule = by_name.get(outcome.rule)
-        if rule is None:
-            continue
         templates = hashlib.sha256()
         for path in outcome.templates:
             templates.update(sha256(path.read_bytes()).encode())
-        if rule.template.inline is not None:
+        if rule is not None and rule.template.inline is not None:
             templates.update(rule.template.inline.encode())
-        per_rule[rule.name] = {
-            "query": sha256(rule.query.read().encode()),
-            "template": templates.hexdigest(),
-        }
+        hashes = {"template": templates.hexdigest()}
+        if rule is not None:
+            hashes["query"] = sha256(rule.query.read().encode())
+        per_rule[outcome.rule] = hashes
     return inputs, per_rule
+
+
+def canonical_manifest_hash(manifest: Manifest) -> str:
+    """A hash of what the manifest says, blind to layout, comments and the
+    order of imports."""
+    data = json.loads(json.dumps(manifest.raw, default=str))
+    ontology = data.get("ontology")
+    if isinstance(ontology, dict) and isinstance(ontology.get("imports"), list):
+        ontology["imports"] = sorted(str(i) for i in ontology["imports"])
+    return sha256(json.dumps(data, sort_keys=True).encode())
+
+
+def audited_changes(manifest: Manifest) -> list[str]:
+    """Ontology, shapes and inference files whose bytes differ from the last
+    audit's record of them (empty when there is no audit)."""
+    path = manifest.root / ".ggen" / "audit" / "latest.json"
+    try:
+        inputs = json.loads(path.read_text(encoding="utf-8"))["inputs"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return []
+    changed = []
+    for item in inputs:
+        if item.get("kind") not in ("ontology", "shapes", "inference"):
+            continue
+        try:
+            now = sha256((manifest.root / item["path"]).read_bytes())
+        except OSError:
+            now = "missing"
+        if now != item.get("sha256"):
+            changed.append(f"{item['kind']} {item['path']}")
+    return sorted(changed)
 
 
 def _input_files(

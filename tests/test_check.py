@@ -60,8 +60,17 @@ def test_stale_names_the_ontology_when_it_changed(make_project, sync):
     result = _check(sync, root)
     assert result.code == 8
     assert "stale     out/alpha.txt" in result.err
-    assert "changed since the recorded sync: ontology" in result.err
+    assert "changed since the recorded sync: the ontology or shapes" in result.err
     assert "-name=alpha size=1 " in result.out and "+name=alpha size=10 " in result.out
+
+
+def test_stale_names_the_ontology_file_when_an_audit_tells(make_project, sync):
+    root = _synced(make_project, sync)
+    assert sync(root, "--audit").code == 0
+    (root / "onto.ttl").write_text(ONTOLOGY.replace("ex:size 1", "ex:size 10"))
+    result = _check(sync, root)
+    assert result.code == 8
+    assert "changed since the recorded sync: ontology onto.ttl" in result.err
 
 
 def test_missing_file(make_project, sync):
