@@ -8,6 +8,7 @@ clean message without a traceback.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
@@ -39,11 +40,22 @@ class Location:
     column: int | None = None
 
     def __str__(self) -> str:
-        text = str(self.path) if self.path is not None else "<input>"
+        text = _shown(self.path) if self.path is not None else "<input>"
         if self.line is not None:
             text += f":{self.line}"
             if self.column is not None:
                 text += f":{self.column}"
+        return text
+
+
+def _shown(path: Path | str) -> str:
+    """A path as a user can click it: relative to the working folder if inside."""
+    text = str(path)
+    if not os.path.isabs(text):
+        return text
+    try:
+        return os.path.relpath(text) if Path(text).is_relative_to(Path.cwd()) else text
+    except (OSError, ValueError):
         return text
 
 
