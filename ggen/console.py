@@ -14,7 +14,7 @@ from rich.console import Console
 from rich.table import Table
 
 from ggen.drift import Drift
-from ggen.errors import GgenError
+from ggen.errors import GgenError, Location
 from ggen.plan import Action, PlannedFile
 from ggen.validate import ValidationReport
 
@@ -86,7 +86,12 @@ class ConsoleReporter:
             table.add_column(column, overflow="fold")
         for v in report.violations:
             table.add_row(
-                v.severity, v.focus, v.path, v.value, v.message, v.where or ""
+                v.severity,
+                report.compact(v.focus),
+                report.compact(v.path),
+                v.value,
+                v.message,
+                _where(v.where),
             )
         console = _stderr()
         if not console.is_terminal:
@@ -94,6 +99,14 @@ class ConsoleReporter:
             # so the focus node and its file:line can be grepped whole.
             console.width = 4096
         console.print(table)
+
+
+def _where(where: str | None) -> str:
+    """``path:line`` with the path shown relative to the working folder."""
+    if not where:
+        return ""
+    path, _, line = where.rpartition(":")
+    return str(Location(path, int(line))) if line.isdigit() else where
 
 
 def print_error(error: GgenError) -> None:

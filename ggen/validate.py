@@ -40,6 +40,18 @@ class ValidationReport:
     violations: list[Violation] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     shapes_checked: int = 0
+    prefixes: dict[str, str] = field(default_factory=dict)
+
+    def compact(self, iri: str) -> str:
+        """``iri`` as ``prefix:local`` when a declared prefix covers it."""
+        best = max(
+            (p for p in self.prefixes.items() if iri.startswith(p[1])),
+            key=lambda p: len(p[1]),
+            default=None,
+        )
+        if best is None or not iri[len(best[1]) :].replace("_", "a").isalnum():
+            return iri
+        return f"{best[0]}:{iri[len(best[1]) :]}"
 
     @property
     def errors(self) -> list[Violation]:
@@ -51,7 +63,7 @@ def validate(
     graph: Graph, shapes: list[Path], ask_rules: list[AskRule], manifest_path: Path
 ) -> ValidationReport:
     """Run every shapes file, then every ASK rule."""
-    report = ValidationReport()
+    report = ValidationReport(prefixes=dict(graph.prefixes))
     if shapes:
         _run_shacl(graph, shapes, report)
     for rule in ask_rules:
@@ -87,6 +99,15 @@ def validate(
 
 
 def _run_shacl(graph: Graph, shapes: list[Path], report: ValidationReport) -> None:
+    """SPARQL on the store where ggen.shacl_fast covers the shapes, else pyshacl."""
+    from ggen import shacl_fast
+
+    rest = [p for p in sorted(shapes) if not shacl_fast.run(graph, p, report)]
+    if rest:
+        _run_pyshacl(graph, rest, report)
+
+
+def _run_pyshacl(graph: Graph, shapes: list[Path], report: ValidationReport) -> None:
     import pyshacl
     import rdflib
 
