@@ -129,7 +129,7 @@ def parse(path: Path) -> FrontMatter | None:
     """The front matter of ``path``, or None when it has none (a partial)."""
     import yaml
 
-    text = read_text(path)
+    text = read_text(path, TemplateError)
     match = _FENCE.match(text)
     if match is None:
         return None
@@ -160,7 +160,7 @@ def parse(path: Path) -> FrontMatter | None:
             raise TemplateError(
                 f"`from:` names a missing file: {data['from']}", Location(path, 1)
             )
-        body, body_line = read_text(source), 1
+        body, body_line = read_text(source, TemplateError), 1
     return FrontMatter(
         path=path,
         to=data["to"],
@@ -460,7 +460,9 @@ def _overlay(graph: Graph, fm: FrontMatter) -> Graph:
     sources += [(fm.path, text) for text in fm.rdf_inline]
     for path, text in sources:
         fmt = FORMATS.get(path.suffix.lower(), "TURTLE") if text is None else "TURTLE"
-        data = (header + (text if text is not None else read_text(path))).encode()
+        data = (
+            header + (text if text is not None else read_text(path, TemplateError))
+        ).encode()
         try:
             store.extend(
                 ox.parse(data, format=getattr(ox.RdfFormat, fmt), base_iri=base)

@@ -167,16 +167,14 @@ def _load_file(store: pyoxigraph.Store, path: Path, base_iri: str | None) -> Sou
 
 
 def _decode(path: Path, data: bytes) -> str:
-    try:
-        return data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise OntologyError(
-            f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
-            Location(path, line, col),
-            hint="RDF text formats must be UTF-8: re-save the file as UTF-8",
-        ) from None
+    from ggen.manifest import decode_utf8
+
+    return decode_utf8(
+        path,
+        data,
+        OntologyError,
+        "RDF text formats must be UTF-8: re-save the file as UTF-8",
+    )
 
 
 def _syntax_error(path: Path, text: str | None, exc: SyntaxError) -> OntologyError:

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ggen.errors import Location, ManifestError, Problem
+from ggen.errors import GgenError, Location, ManifestError, Problem
 
 log = logging.getLogger(__name__)
 
@@ -143,7 +143,10 @@ USED: dict[str, set[str]] = {
     "inference": {"rules"},
     "inference.rules": {"name", "construct", "order", "when", "description"},
     "generation": {
-        "output_dir", "require_audit_trail", "rules", "allow_service",
+        "output_dir",
+        "require_audit_trail",
+        "rules",
+        "allow_service",
         "final_newline",
     },
     "generation.rules": {
@@ -202,18 +205,27 @@ FREE_FORM = {"ontology.prefixes"}
 MODES = {"create": "Create", "overwrite": "Overwrite", "merge": "Merge"}
 
 
-def read_text(path: Path) -> str:
+def read_text(path: Path, error: type[GgenError] = ManifestError) -> str:
     """Read a UTF-8 text file, turning decoding errors into a clear message."""
-    data = path.read_bytes()
+    return decode_utf8(path, path.read_bytes(), error)
+
+
+def decode_utf8(
+    path: Path,
+    data: bytes,
+    error: type[GgenError] = ManifestError,
+    hint: str = "save the file as UTF-8",
+) -> str:
+    """``data`` as text, or ``error`` naming the line and column of a bad byte."""
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
         col = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
-        raise ManifestError(
+        raise error(
             f"file is not valid UTF-8 (byte 0x{data[exc.start]:02x})",
             Location(path, line, col),
-            hint="save the file as UTF-8",
+            hint=hint,
         ) from None
 
 
@@ -246,8 +258,7 @@ def load_manifest(path: Path) -> Manifest:
     if ignored:
         # Said before any later stage can fail, so -v shows it on every run.
         log.info(
-            "ignored manifest keys (read by some Rust ggen version, not used "
-            "here): %s",
+            "ignored manifest keys (read by some Rust ggen version, not used here): %s",
             ", ".join(ignored),
         )
     manifest = _build(path, data, text, ignored)
@@ -452,8 +463,9 @@ def _build(path: Path, data: dict[str, Any], text: str, ignored: list[str]) -> M
         ask_rules=ask_rules,
         templates_dir=(root / str(tdir)) if tdir else None,
         allow_service=bool(generation.get("allow_service", False)),
-        final_newline=_final_newline(generation.get("final_newline", "keep"),
-                                     path, text),
+        final_newline=_final_newline(
+            generation.get("final_newline", "keep"), path, text
+        ),
         ignored_keys=ignored,
         raw=data,
     )
@@ -463,7 +475,7 @@ def _final_newline(value: Any, path: Path, text: str) -> str:
     if value in ("single", "keep"):
         return str(value)
     raise ManifestError(
-        f"final_newline {value!r} is not \"single\" or \"keep\"",
+        f'final_newline {value!r} is not "single" or "keep"',
         Location(path, key_line(text, "final_newline")),
         hint='"keep" (the default) writes exactly what the template renders; '
         '"single" drops blank lines at the end of every generated file',

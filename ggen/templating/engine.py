@@ -23,6 +23,7 @@ from typing import Any
 import jinja2
 
 from ggen.errors import GgenError, Location, TemplateError
+from ggen.manifest import decode_utf8
 from ggen.templating.dialect import TeraUndefinedError, UnsupportedConstruct
 from ggen.templating.environments import TeraEnvironment, jinja_environment
 from ggen.templating.functions import QueryFunction, TemplateFunctionError
@@ -72,11 +73,12 @@ class TemplateEngine:
         """Render the template file at ``path`` (dialect from its extension)."""
         name = self._display_name(path)
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
+            data = path.read_bytes()
+        except OSError as exc:
             raise TemplateError(
-                f"cannot read template: {exc}", Location(name)
+                f"cannot read template: {exc.strerror or exc}", Location(name)
             ) from None
+        text = decode_utf8(Path(name), data, TemplateError)
         return self._render(path.suffix not in JINJA_SUFFIXES, text, context, name)
 
     def render_string(
