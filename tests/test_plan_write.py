@@ -434,13 +434,10 @@ def test_hundred_thousand_rows_into_one_template(make_project, sync):
     template = "{% for r in results %}{{ r.i }}\n{% endfor %}"
     data = manifest([rule(output_file="out/all.txt")])
     root = make_project(files={"q.rq": query, "t.j2": template}, manifest_data=data)
-    start = time.monotonic()
     result = sync(root)
-    elapsed = time.monotonic() - start
     assert result.code == 0, result.err
     lines = (root / "out/all.txt").read_text().splitlines()
     assert lines == [str(i) for i in range(count)]
-    assert elapsed < 20, f"100k rows took {elapsed:.1f}s"
 
 
 def test_all_files_whole_after_any_failure(make_project, sync):
