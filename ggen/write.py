@@ -47,10 +47,12 @@ class WriteOutcome:
 def atomic_write(path: Path, data: bytes) -> None:
     """Write ``data`` to ``path`` through a sibling temporary file and a rename."""
     mode = _existing_mode(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}{TMP_SUFFIX}")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     try:
+        fd = os.open(tmp, flags, 0o666)
+    except FileNotFoundError:  # a new folder: made here, not tried for every file
+        path.parent.mkdir(parents=True, exist_ok=True)
         fd = os.open(tmp, flags, 0o666)
     except FileExistsError:  # left over from a process that was killed
         tmp.unlink()
