@@ -131,15 +131,22 @@ def order_rows(
         return sorted(rows, key=lambda r: sort_key(r, names))
     out: list[dict[str, Any]] = []
     run: list[dict[str, Any]] = []
+    run_key: list[Any] = []
     for row in rows:
-        if run and any(
-            _cmp_value(row.get(k)) != _cmp_value(run[0].get(k)) for k in keys
-        ):
-            out.extend(sorted(run, key=lambda r: sort_key(r, names)))
+        row_key = [_cmp_value(row.get(k)) for k in keys]
+        if run and row_key != run_key:
+            out.extend(_sorted_run(run, names))
             run = []
+        if not run:
+            run_key = row_key
         run.append(row)
-    out.extend(sorted(run, key=lambda r: sort_key(r, names)))
+    out.extend(_sorted_run(run, names))
     return out
+
+
+def _sorted_run(run: list[dict[str, Any]], names: list[str]) -> list[dict[str, Any]]:
+    # Under a unique ORDER BY key every run is one row: nothing to sort.
+    return run if len(run) < 2 else sorted(run, key=lambda r: sort_key(r, names))
 
 
 def order_variables(query: str) -> list[str] | None:
