@@ -60,6 +60,15 @@ class TeraUndefinedError(jinja2.UndefinedError):
         super().__init__(f"variable `{name}` is not defined")
 
 
+class UnknownFunction(TeraValueError):
+    """A template called a function that does not exist."""
+
+    def __init__(self, name: str, known: Sequence[str]) -> None:
+        self.function = name
+        self.known = list(known)
+        super().__init__(f"unknown function `{name}`")
+
+
 class TeraUndefined(jinja2.StrictUndefined):
     """An undefined Tera variable: false in conditions, an error anywhere else."""
 
@@ -321,8 +330,7 @@ class TeraRuntime(Extension):
     def function(self, name: str) -> Callable[..., Any]:
         """The template function ``name``."""
         if name not in self.functions:
-            known = ", ".join(sorted(self.functions))
-            raise TeraValueError(f"function `{name}` is not defined (known: {known})")
+            raise UnknownFunction(name, sorted(self.functions))
         return self.functions[name]
 
     def include(self, context: Context, names: object, ignore_missing: bool) -> str:

@@ -17,14 +17,14 @@ from __future__ import annotations
 import logging
 from collections.abc import Mapping
 from pathlib import Path
-from types import TracebackType
 from typing import Any
 
 import jinja2
 
 from ggen.errors import GgenError, Location, TemplateError
 from ggen.manifest import decode_utf8
-from ggen.templating.dialect import TeraUndefinedError, UnsupportedConstruct
+from ggen.templating import diagnostics
+from ggen.templating.dialect import UnsupportedConstruct
 from ggen.templating.environments import TeraEnvironment, jinja_environment
 from ggen.templating.functions import QueryFunction, TemplateFunctionError
 from ggen.templating.values import TeraValueError
@@ -98,6 +98,7 @@ class TemplateEngine:
         self, tera: bool, text: str, context: Mapping[str, Any], name: str
     ) -> str:
         """Compile (cached) and render, turning every failure into TemplateError."""
+        environment = self._tera if tera else self._jinja
         try:
             template = self._template(tera, text, name)
             return template.render(dict(context))
@@ -109,12 +110,9 @@ class TemplateEngine:
                 exc.message or "unsupported construct", location, hint=_UNSUPPORTED_HINT
             ) from None
         except jinja2.TemplateSyntaxError as exc:
-            location = Location(exc.filename or name, exc.lineno)
-            raise TemplateError(f"syntax error: {exc.message}", location) from None
-        except TeraUndefinedError as exc:
-            raise _undefined_error(exc, name) from None
+            raise diagnostics.syntax_error(exc, environment, name) from None
         except _RENDER_FAILURES as exc:
-            raise TemplateError(_describe(exc), _where(exc, name)) from None
+            raise diagnostics.render_error(exc, environment, name) from None
 
     def _template(self, tera: bool, text: str, name: str) -> jinja2.Template:
         """The compiled template for this source, compiled once."""
@@ -126,34 +124,3 @@ class TemplateEngine:
                 environment, code, environment.make_globals(None)
             )
         return self._compiled[key]
-
-
-def _describe(exc: BaseException) -> str:
-    """A one-line message for a render failure."""
-    message = getattr(exc, "message", None) or str(exc) or type(exc).__name__
-    return message.splitlines()[0] if message else type(exc).__name__
-
-
-def _where(exc: BaseException, name: str) -> Location:
-    """The template file and line the failure happened on, from the traceback.
-
-    Jinja2 rewrites tracebacks so template code shows as frames of the template
-    file at the template line; the innermost such frame is where it failed.
-    """
-    found: Location | None = None
-    tb: TracebackType | None = exc.__traceback__
-    while tb is not None:
-        if "__jinja_exception__" in tb.tb_frame.f_globals:
-            found = Location(tb.tb_frame.f_code.co_filename, tb.tb_lineno)
-        tb = tb.tb_next
-    return found or Location(name)
-
-
-def _undefined_error(exc: TeraUndefinedError, name: str) -> TemplateError:
-    """The undefined-variable error, listing the names that do exist."""
-    names = ", ".join(exc.available) if exc.available else "(none)"
-    return TemplateError(
-        f"variable `{exc.variable}` is not defined",
-        _where(exc, name),
-        hint=f"names defined here: {names}",
-    )
