@@ -6,6 +6,9 @@ commands, so ``ggen --version`` and ``ggen --help`` start fast.
 
 from __future__ import annotations
 
+import contextlib
+import importlib
+import signal
 import sys
 import traceback
 from enum import StrEnum
@@ -14,13 +17,21 @@ from typing import Annotated, Any
 
 import typer
 
-try:  # typer >= 0.20 carries its own copy of click
-    from typer._click import exceptions as click_exceptions
-except ImportError:  # pragma: no cover - older typer uses click itself
-    from click import exceptions as click_exceptions  # type: ignore[no-redef]
-
 from ggen import __version__
 from ggen.errors import ExitCode, GgenError, UsageError, exit_code_for
+
+
+def _click_exceptions() -> Any:
+    """click's exception classes: newer typer carries its own copy of click."""
+    for name in ("typer._click.exceptions", "click.exceptions"):
+        try:
+            return importlib.import_module(name)
+        except ImportError:
+            continue
+    raise ImportError("neither typer._click nor click is installed")
+
+
+click_exceptions = _click_exceptions()
 
 app = typer.Typer(
     name="ggen",
@@ -183,6 +194,7 @@ def normalize_argv(argv: list[str]) -> list[str]:
 def main(argv: list[str] | None = None) -> None:
     """Entry point of the ``ggen`` script; exits with a documented code."""
     args = list(sys.argv[1:] if argv is None else argv)
+    _terminate_like_interrupt()
     try:
         args = normalize_argv(args)
         code = app(args=args, prog_name="ggen", standalone_mode=False)
@@ -196,8 +208,27 @@ def main(argv: list[str] | None = None) -> None:
         print_error(exc)
         sys.exit(int(exc.exit_code))
     except KeyboardInterrupt:
+        print(
+            "error: interrupted before anything was written; the disk is as it "
+            "was\n  hint: run the command again",
+            file=sys.stderr,
+        )
         sys.exit(int(ExitCode.INTERRUPTED))
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def _terminate_like_interrupt() -> None:
+    """Treat SIGTERM as Ctrl-C, so both stop cleanly with exit code 130.
+
+    The write stage holds both signals until the file being written is whole.
+    """
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    # Outside the main thread (an embedding application) signals stay as they are.
+    with contextlib.suppress(ValueError):
+        signal.signal(signal.SIGTERM, interrupt)
 
 
 def _usage(exc: Any) -> None:

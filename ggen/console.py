@@ -147,13 +147,44 @@ def print_drift(drift: list[Drift], failing: list[Drift], checked: int) -> None:
     if failing:
         console.print(
             f"check: {len(failing)} of {checked} file(s) differ from what "
-            "the inputs produce; run `ggen sync` to regenerate",
+            "the inputs produce",
             markup=False,
             style="red",
         )
+        for hint in drift_hints(failing):
+            console.print(f"  hint: {hint}", markup=False)
     else:
         extra = f" ({len(drift)} line-ending difference(s) ignored)" if drift else ""
         console.print(f"check: ✓ {checked} file(s) up to date{extra}", markup=False)
+
+
+def drift_hints(failing: list[Drift]) -> list[str]:
+    """What to do about each kind of difference found."""
+    reasons = {d.reason for d in failing}
+    hints = []
+    if reasons & {"stale", "missing"} or any(
+        "still on disk, edited" not in d.detail
+        for d in failing
+        if d.reason == "orphaned"
+    ):
+        hints.append("run `ggen sync` to regenerate, then commit the result")
+    if "edited" in reasons:
+        hints.append(
+            "a hand edit is kept by `ggen sync`: move it into the "
+            "template or ontology (or a Merge-mode manual section), or "
+            "discard it with `ggen sync --force`"
+        )
+    if any("edited" in d.detail for d in failing if d.reason == "orphaned"):
+        hints.append(
+            "an edited file that is no longer generated: delete it "
+            "yourself, or run `ggen sync --force` to delete it"
+        )
+    if "eol" in reasons:
+        hints.append(
+            "line endings differ (--strict-eol): check out the files "
+            "with LF endings, or regenerate them"
+        )
+    return hints
 
 
 class _LevelFormatter(logging.Formatter):

@@ -71,11 +71,13 @@ def _file_drift(
 ) -> Drift | None:
     if p.action in (Action.DELETE, Action.KEEP_EDITED):
         detail = "still on disk" if p.before is not None else "already gone from disk"
+        if p.action is Action.KEEP_EDITED:
+            detail = "still on disk, edited by hand"
         return Drift(
             p.rel,
             "orphaned",
             p.rule,
-            f"the record lists it but its rule no longer produces it ({detail})",
+            f"the record lists it but its rule no longer produces it; {detail}",
         )
     if p.action is Action.SKIP:
         return None
@@ -92,7 +94,7 @@ def _file_drift(
             p.rel,
             "edited",
             p.rule,
-            "differs from what ggen wrote (edited by hand)",
+            "edited by hand since ggen wrote it",
             diff,
         )
     changed = changed_inputs(p.rule, record, inputs, rule_inputs, audited)

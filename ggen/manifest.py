@@ -39,6 +39,7 @@ class TextSource:
     inline: str | None = None
     file: Path | None = None
     raw_file: str | None = None
+    line: int | None = None  # where an inline text starts in ggen.toml
 
     @property
     def is_templated_path(self) -> bool:
@@ -253,6 +254,7 @@ def load_manifest(path: Path) -> Manifest:
     problems: list[Problem] = []
     ignored: list[str] = []
     _check_keys(data, "", path, text, problems, ignored)
+    problems.extend(_check_types(data, path, text))
     if problems:
         raise ManifestError(problems)
     if ignored:
@@ -282,6 +284,105 @@ def _toml_error(path: Path, text: str, exc: tomllib.TOMLDecodeError) -> Manifest
     )
 
 
+# The type each key must have; a tuple allows several. Checked before use, so a
+# wrong type is one clear message instead of a surprise later.
+TYPES: dict[str, dict[str, type | tuple[type, ...]]] = {
+    "project": {"name": str, "version": str, "description": str},
+    "ontology": {"source": str, "imports": list, "base_iri": str, "prefixes": dict},
+    "inference": {"rules": list},
+    "inference.rules": {
+        "name": str,
+        "construct": (str, dict),
+        "order": int,
+        "when": str,
+        "description": str,
+    },
+    "generation": {
+        "output_dir": str,
+        "require_audit_trail": bool,
+        "rules": list,
+        "allow_service": bool,
+        "final_newline": str,
+    },
+    "generation.rules": {
+        "name": str,
+        "query": (str, dict),
+        "template": (str, dict),
+        "output_file": str,
+        "mode": str,
+        "skip_empty": bool,
+        "when": str,
+    },
+    "validation": {"shacl": list, "rules": list},
+    "validation.rules": {"name": str, "ask": str, "severity": str, "description": str},
+    "templates": {"dir": str},
+}
+_TYPE_WORDS = {
+    str: "a string",
+    bool: "true or false",
+    int: "a whole number",
+    list: "a list [...]",
+    dict: "a table {...}",
+}
+
+
+def _check_types(data: dict[str, Any], path: Path, text: str) -> list[Problem]:
+    """Every key whose value has the wrong type, located in its own table."""
+    problems: list[Problem] = []
+
+    def visit(table: str, values: dict[str, Any], index: int) -> None:
+        for key, expected in TYPES.get(table, {}).items():
+            if key not in values:
+                continue
+            value = values[key]
+            kinds = expected if isinstance(expected, tuple) else (expected,)
+            ok = isinstance(value, kinds) and not (
+                isinstance(value, bool) and bool not in kinds
+            )
+            if ok and isinstance(value, list) and key in ("imports", "shacl"):
+                ok = all(isinstance(item, str) for item in value)
+            if not ok:
+                words = " or ".join(_TYPE_WORDS[k] for k in kinds)
+                problems.append(
+                    Problem(
+                        f"`{key}` in [{table}] must be {words}, not {value!r}",
+                        Location(path, locate(text, table, key, index)),
+                        hint=f"write it as {words}",
+                    )
+                )
+        for key, value in values.items():
+            child = f"{table}.{key}" if table else key
+            if isinstance(value, dict) and child in TYPES:
+                visit(child, value, 0)
+            elif isinstance(value, list) and child in TYPES:
+                for i, item in enumerate(value):
+                    if isinstance(item, dict):
+                        visit(child, item, i)
+
+    visit("", data, 0)
+    return problems
+
+
+def locate(text: str, table: str, key: str, index: int = 0) -> int | None:
+    """The line of ``key`` inside the ``index``-th ``[table]``/``[[table]]``.
+
+    Falls back to the first line that names the key anywhere.
+    """
+    header = re.compile(r"^\s*\[\[?\s*([^\]]+?)\s*\]\]?")
+    current, seen = "", -1
+    pattern = re.compile(rf"^\s*[\"']?{re.escape(key)}[\"']?\s*=")
+    for number, line in enumerate(text.splitlines(), 1):
+        match = header.match(line)
+        if match:
+            current = match.group(1)
+            if current == table:
+                seen += 1
+            continue
+        if current == table and seen == index and pattern.match(line):
+            return number
+    return key_line(text, key)
+
+
 def key_line(text: str, key: str) -> int | None:
     """The first line on which ``key`` appears as a TOML key, for messages."""
     pattern = re.compile(rf"^\s*(\[+\s*)?[\w.\"']*\b{re.escape(key)}\b")
@@ -298,6 +399,7 @@ def _check_keys(
     text: str,
     problems: list[Problem],
     ignored: list[str],
+    index: int = 0,
 ) -> None:
     known = USED.get(table, set()) | IGNORED.get(table, set())
     for key, value in data.items():
@@ -308,6 +410,8 @@ def _check_keys(
         if table in USED and key not in known:
             close = difflib.get_close_matches(key, sorted(known), n=1, cutoff=0.5)
             where = f"[{table}]" if table else "the top level"
+            if table.endswith(".rules") and "name" in data:
+                where += f" (rule `{data['name']}`)"
             hint = (
                 f"did you mean `{close[0]}`?"
                 if close
@@ -316,7 +420,7 @@ def _check_keys(
             problems.append(
                 Problem(
                     f"unknown key `{key}` in {where}",
-                    Location(path, key_line(text, key)),
+                    Location(path, locate(text, table, key, index)),
                     hint=hint,
                 )
             )
@@ -326,9 +430,9 @@ def _check_keys(
         if isinstance(value, dict) and dotted in USED:
             _check_keys(value, dotted, path, text, problems, ignored)
         elif isinstance(value, list) and dotted in USED:
-            for item in value:
+            for i, item in enumerate(value):
                 if isinstance(item, dict):
-                    _check_keys(item, dotted, path, text, problems, ignored)
+                    _check_keys(item, dotted, path, text, problems, ignored, i)
 
 
 def _need(data: dict[str, Any], table: str, key: str, path: Path, text: str) -> Any:
@@ -379,12 +483,24 @@ def _source(value: Any, what: str, root: Path, path: Path, text: str) -> TextSou
     )
 
 
-def _mode(value: Any, rule: str, path: Path, text: str) -> str:
+def _inline_start(text: str, line: int | None) -> int | None:
+    """The line an inline value's text starts on, given its key's line.
+
+    TOML drops a newline right after an opening triple quote, so such text
+    starts on the next line.
+    """
+    if line is None:
+        return None
+    source = text.splitlines()[line - 1].rstrip()
+    return line + 1 if source.endswith(('"""', "'''")) else line
+
+
+def _mode(value: Any, rule: str, path: Path, line: int | None) -> str:
     if isinstance(value, str) and value.lower() in MODES:
         return MODES[value.lower()]
     raise ManifestError(
         f"rule `{rule}`: mode {value!r} is not one of Create, Overwrite, Merge",
-        Location(path, key_line(text, "mode")),
+        Location(path, line),
         hint='use mode = "Create" (the default), "Overwrite" or "Merge"',
     )
 
@@ -430,8 +546,10 @@ def _build(path: Path, data: dict[str, Any], text: str, ignored: list[str]) -> M
     irules.sort(key=lambda r: r.order)  # stable: equal orders keep file order
 
     rules = [
-        _generation_rule(r, root, path, text)
-        for r in _expect(generation.get("rules", []), list, "rules", path, text)
+        _generation_rule(r, index, root, path, text)
+        for index, r in enumerate(
+            _expect(generation.get("rules", []), list, "rules", path, text)
+        )
     ]
     _check_unique(rules, path, text)
 
@@ -482,27 +600,34 @@ def _final_newline(value: Any, path: Path, text: str) -> str:
     )
 
 
-def _generation_rule(r: Any, root: Path, path: Path, text: str) -> GenerationRule:
+def _generation_rule(
+    r: Any, index: int, root: Path, path: Path, text: str
+) -> GenerationRule:
     r = _expect(r, dict, "generation.rules", path, text)
-    name = str(_need(r, "generation.rules", "name", path, text))
-    output = _expect(
-        _need(r, "generation.rules", "output_file", path, text),
-        str,
-        "output_file",
-        path,
-        text,
-    )
+    table = "generation.rules"
+    missing = [k for k in ("name", "query", "template", "output_file") if k not in r]
+    if missing:
+        label = f"`{r['name']}`" if "name" in r else f"number {index + 1}"
+        raise ManifestError(
+            f"generation rule {label} has no `{missing[0]}`",
+            Location(path, locate(text, table, "name", index)),
+            hint=f"add `{missing[0]} = ...` to that [[generation.rules]] entry",
+        )
+    name = str(r["name"])
+    output = str(r["output_file"])
     if not output.strip():
         raise ManifestError(
             f"rule `{name}`: output_file is empty",
-            Location(path, key_line(text, "output_file")),
+            Location(path, locate(text, table, "output_file", index)),
             hint='give the path to write, e.g. output_file = "src/{{ name }}.rs"',
         )
+    query = _source(r["query"], "query", root, path, text)
+    if query.inline is not None:
+        start = _inline_start(text, locate(text, table, "query", index))
+        query = TextSource(inline=query.inline, line=start)
     return GenerationRule(
         name=name,
-        query=_source(
-            _need(r, "generation.rules", "query", path, text), "query", root, path, text
-        ),
+        query=query,
         template=_source(
             _need(r, "generation.rules", "template", path, text),
             "template",
@@ -511,7 +636,9 @@ def _generation_rule(r: Any, root: Path, path: Path, text: str) -> GenerationRul
             text,
         ),
         output_file=output,
-        mode=_mode(r.get("mode", "Create"), name, path, text),
+        mode=_mode(
+            r.get("mode", "Create"), name, path, locate(text, table, "mode", index)
+        ),
         skip_empty=bool(r.get("skip_empty", False)),
         when=r.get("when"),
     )

@@ -23,6 +23,7 @@ from typing import Protocol
 from ggen.audit import RunFacts, build_audit, write_audit
 from ggen.drift import Drift, failing, find_drift
 from ggen.errors import (
+    Interrupted,
     Location,
     RefusedWrite,
     TimeoutExpired,
@@ -53,12 +54,19 @@ from ggen.plan import (
     check_paths,
     make_plan,
     next_record,
+    project_root,
 )
 from ggen.record import RECORD_PATH, Record, load_record, sha256
 from ggen.render import RuleOutcome, make_engine, render_rules
 from ggen.templating import TemplateEngine
 from ggen.validate import ValidationReport, validate
-from ggen.write import apply_plan, atomic_write, project_lock
+from ggen.write import (
+    apply_plan,
+    atomic_write,
+    project_lock,
+    signals_deferred,
+    unwritable,
+)
 
 log = logging.getLogger(__name__)
 
@@ -161,6 +169,7 @@ def _timer(facts: RunFacts, stage: str) -> Iterator[None]:
         yield
     finally:
         facts.durations_ms[stage] = round((time.perf_counter() - start) * 1000)
+        log.debug("stage %s took %d ms", stage, facts.durations_ms[stage])
 
 
 class _Watchdog:
@@ -285,10 +294,14 @@ def sync(options: SyncOptions, reporter: Reporter | None = None) -> SyncResult:
         try:
             gen = generate(manifest, options, reporter, watchdog)
         except _Deadline:
+            in_rule = watchdog.current.startswith(("rule", "template"))
             raise TimeoutExpired(
-                f"stopped after {options.timeout:g} s while running {watchdog.current}",
+                f"stopped after {options.timeout:g} s while running "
+                f"{watchdog.current}; nothing was written",
                 hint="look for a loop that does not end in that rule's template, "
-                "or raise --timeout",
+                "or raise --timeout"
+                if in_rule
+                else "the inputs may be too large for this limit: raise --timeout",
             ) from None
         watchdog.cancel()
     result = SyncResult(
@@ -325,7 +338,7 @@ def _apply(
 ) -> SyncResult:
     facts = gen.facts
     root = gen.manifest.root
-    with project_lock(root), _timer(facts, "write"):
+    with project_lock(root), _timer(facts, "write"), signals_deferred() as stop:
         # Another sync may have written while this one rendered: plan again
         # against the disk and record as they are now that the lock is ours.
         gen.record = load_record(root)
@@ -333,16 +346,26 @@ def _apply(
             gen.rendered, gen.record, root, gen.rules_run, options.force
         )
         _refuse_if_needed(gen.plan, dry_run=False)
+        problems = unwritable(gen.plan)
+        if problems:
+            raise WriteError(problems)
         _run_hooks(gen, options, reporter, "before")
-        outcome = apply_plan(gen.plan, reporter.file)
+        outcome = apply_plan(gen.plan, reporter.file, stop, project_root(root))
         record = next_record(gen.plan, gen.record, outcome.done)
         if outcome.error is None:
-            record.inputs, record.rules = gen.inputs, gen.rule_inputs
-        if _record_changed(gen.manifest.root, record, gen.plan):
-            atomic_write(gen.manifest.root / RECORD_PATH, record.dumps().encode())
+            record.inputs = gen.inputs
+            record.rules = _merged_rule_hashes(gen, options)
+        if _record_changed(root, record, gen.plan):
+            atomic_write(root / RECORD_PATH, record.dumps().encode())
+        if outcome.error is None and stop():
+            outcome.error = Interrupted(
+                "interrupted after the last file was written; the record is up to date",
+                hint="nothing to redo",
+            )
     result.written = outcome.done
-    counts = gen.plan.counts()
-    reporter.stage(4, "Writing files...", _write_detail(counts))
+    counts = _applied_counts(gen.plan, outcome.done)
+    mark = "✓" if outcome.error is None else "✗ stopped early:"
+    reporter.stage(4, "Writing files...", _write_detail(counts, mark))
     if options.audit or gen.manifest.require_audit_trail:
         document = build_audit(facts, gen.plan, outcome.done)
         result.audit_path = write_audit(gen.manifest.root, document)
@@ -407,6 +430,10 @@ def _remember(gen: Generation, options: SyncOptions) -> None:
     templates = relative_templates(gen.manifest, used)
     record = load_record(root)
     key = fingerprint(gen.manifest, _options_key(options), templates)
+    if gen.plan.by_action(Action.KEEP_EDITED):
+        # A kept orphan must be reported by every run until it is resolved;
+        # an empty fingerprint never matches, so no run takes the shortcut.
+        key = ""
     stats = file_stats(root, record)
     renders = gen.cache.current if gen.cache is not None else {}
     save_state(root, State(key, record_sha(root), templates, stats, renders))
@@ -592,7 +619,36 @@ def _load_detail(graph: Graph, inferred: list[InferenceResult]) -> str:
     return detail
 
 
-def _write_detail(counts: dict[str, int]) -> str:
+def _applied_counts(plan: Plan, done: set[str]) -> dict[str, int]:
+    """How many files took each action, counting writes that really happened."""
+    counts = {a.value: 0 for a in Action}
+    for planned in plan.files:
+        written = planned.action in (Action.CREATE, Action.UPDATE, Action.DELETE)
+        if not written or planned.rel in done:
+            counts[planned.action.value] += 1
+    return counts
+
+
+def _merged_rule_hashes(
+    gen: Generation, options: SyncOptions
+) -> dict[str, dict[str, str]]:
+    """Input hashes per rule: this run's, plus those of rules it did not run
+    (``--rule``) that still exist."""
+    root = gen.manifest.root
+    names = {r.name for r in gen.manifest.rules}
+    kept = {
+        name: hashes
+        for name, hashes in gen.record.rules.items()
+        if name in names
+        or (
+            name.startswith("template:")
+            and (root / name.removeprefix("template:")).is_file()
+        )
+    }
+    return {**kept, **gen.rule_inputs}
+
+
+def _write_detail(counts: dict[str, int], mark: str = "✓") -> str:
     parts = [
         f"{counts['create']} created",
         f"{counts['update']} updated",
@@ -604,7 +660,7 @@ def _write_detail(counts: dict[str, int]) -> str:
         parts.append(f"{counts['skip']} skipped")
     if counts["keep (edited)"]:
         parts.append(f"{counts['keep (edited)']} kept (edited)")
-    return "✓ " + ", ".join(parts)
+    return f"{mark} " + ", ".join(parts)
 
 
 def _display(path: Path, root: Path) -> str:

@@ -54,7 +54,7 @@ def make_engine(manifest: Manifest, graph: Graph) -> TemplateEngine:
 def select_rows(graph: Graph, rule: GenerationRule, manifest: Manifest) -> list[Row]:
     """The rule's SELECT, as plain rows in a deterministic order."""
     text = rule.query.read()
-    where = Location(rule.query.file or manifest.path)
+    where = Location(rule.query.file or manifest.path, rule.query.line)
     result = run_query(graph, text, f"rule `{rule.name}`", where, "SELECT")
     return rows_from(result, text, graph.decimals)
 

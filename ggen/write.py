@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
 
-from ggen.errors import Interrupted, Location, WriteError
+from ggen.errors import Interrupted, Location, Problem, WriteError
 from ggen.plan import Action, Plan, PlannedFile
 
 log = logging.getLogger(__name__)
@@ -79,40 +79,87 @@ def _existing_mode(path: Path) -> int | None:
     return stat.S_IMODE(info.st_mode)
 
 
-def apply_plan(
-    plan: Plan, on_file: Callable[[PlannedFile], None] | None = None
-) -> WriteOutcome:
-    """Write and delete what the plan says; stop at the first failure or signal."""
-    outcome = WriteOutcome()
-    with _signals_deferred() as stop:
-        for planned in plan.files:
-            if stop():
-                outcome.error = Interrupted(
-                    "interrupted: stopped between two files; every file on disk "
-                    "is whole",
-                    hint="run `ggen sync` again to finish",
+def unwritable(plan: Plan) -> list[Problem]:
+    """Targets that writing would fail on, found before anything is written."""
+    problems = []
+    for planned in plan.files:
+        if planned.action not in (Action.CREATE, Action.UPDATE):
+            continue
+        path = planned.path
+        if path.is_dir():
+            problems.append(
+                Problem(
+                    f"cannot write {planned.rel}: a folder is in the way",
+                    Location(path),
+                    hint="rename the folder, or change the rule's output_file",
                 )
-                break
-            try:
-                if _apply_one(planned) and on_file is not None:
-                    on_file(planned)
-            except OSError as exc:
-                outcome.error = _os_error(planned, exc)
-                break
-            if planned.action in (Action.CREATE, Action.UPDATE, Action.DELETE):
-                outcome.done.add(planned.rel)
+            )
+        elif path.exists() and not path.stat().st_mode & stat.S_IWUSR:
+            problems.append(
+                Problem(
+                    f"cannot write {planned.rel}: the file is read-only",
+                    Location(path),
+                    hint=f"make it writable (chmod u+w {planned.rel}) if ggen should "
+                    "update it",
+                )
+            )
+    return problems
+
+
+def apply_plan(
+    plan: Plan,
+    on_file: Callable[[PlannedFile], None] | None = None,
+    stop: Callable[[], bool] | None = None,
+    root: Path | None = None,
+) -> WriteOutcome:
+    """Write and delete what the plan says; stop at the first failure or signal.
+
+    ``stop`` says whether a signal arrived (see :func:`signals_deferred`);
+    ``root`` bounds the empty folders removed after a delete.
+    """
+    if stop is None:
+        with signals_deferred() as own_stop:
+            return apply_plan(plan, on_file, own_stop, root)
+    outcome = WriteOutcome()
+    for planned in plan.files:
+        if stop():
+            outcome.error = Interrupted(
+                "interrupted: stopped between two files; every file on disk is whole",
+                hint="run `ggen sync` again to finish",
+            )
+            break
+        try:
+            if _apply_one(planned, root) and on_file is not None:
+                on_file(planned)
+        except OSError as exc:
+            outcome.error = _os_error(planned, exc)
+            break
+        if planned.action in (Action.CREATE, Action.UPDATE, Action.DELETE):
+            outcome.done.add(planned.rel)
     return outcome
 
 
-def _apply_one(planned: PlannedFile) -> bool:
+def _apply_one(planned: PlannedFile, root: Path | None) -> bool:
     if planned.action in (Action.CREATE, Action.UPDATE):
         atomic_write(planned.path, planned.content or b"")
         return True
     if planned.action is Action.DELETE:
         with contextlib.suppress(FileNotFoundError):
             planned.path.unlink()
+        if root is not None:
+            _remove_empty_parents(planned.path.parent, root)
         return True
     return False
+
+
+def _remove_empty_parents(folder: Path, root: Path) -> None:
+    """Remove folders left empty by a delete, up to (not including) ``root``."""
+    while folder != root and folder.is_relative_to(root):
+        try:
+            folder.rmdir()  # fails, as it should, on a folder that is not empty
+        except OSError:
+            return
+        folder = folder.parent
 
 
 def _os_error(planned: PlannedFile, exc: OSError) -> WriteError:
@@ -128,7 +175,7 @@ def _os_error(planned: PlannedFile, exc: OSError) -> WriteError:
 
 
 @contextlib.contextmanager
-def _signals_deferred() -> Iterator[Callable[[], bool]]:
+def signals_deferred() -> Iterator[Callable[[], bool]]:
     """Hold SIGINT/SIGTERM until the current file is whole; report if one came."""
     received: list[int] = []
 

@@ -159,3 +159,16 @@ def test_check_after_validation_failure_exits_7(make_project, sync):
     root = make_project(files={"shapes.ttl": shapes}, manifest_data=data)
     result = _check(sync, root)
     assert result.code == 7
+
+
+def test_kept_orphan_is_reported_by_every_check(make_project, sync):
+    # A sync that keeps an edited orphan must not let a later --check take the
+    # "nothing changed" shortcut and call the tree clean.
+    root = _synced(make_project, sync, **{"onto.ttl": THIRD})
+    (root / "out/gamma.txt").write_text("edited by hand\n")
+    (root / "onto.ttl").write_text(ONTOLOGY)
+    assert sync(root).code == 0
+    for _ in range(2):
+        result = _check(sync, root)
+        assert result.code == 8
+        assert "orphaned  out/gamma.txt" in result.err

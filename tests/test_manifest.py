@@ -59,7 +59,7 @@ def test_missing_rule_query(make_project, sync):
     root = make_project(manifest_data=manifest([bad]))
     result = sync(root)
     assert result.code == 1
-    assert "missing required key `query`" in result.err
+    assert "generation rule `things` has no `query`" in result.err
 
 
 def test_unknown_key_names_key_table_and_closest(
@@ -204,7 +204,7 @@ def test_wrong_type_is_a_manifest_error(make_project, sync):
     data["ontology"]["imports"] = "onto.ttl"
     result = sync(make_project(manifest_data=data))
     assert result.code == 1
-    assert "`imports` must be a list" in result.err
+    assert "`imports` in [ontology] must be a list" in result.err
 
 
 def test_manifest_folder_or_file_both_work(make_project, sync):
@@ -222,3 +222,62 @@ def test_library_load_manifest_resolves_paths(make_project: MakeProject) -> None
     assert loaded.rules[0].query.file == root.resolve() / "q.rq"
     assert loaded.output_dir == root.resolve()
     assert isinstance(loaded.path, Path) and loaded.path.is_absolute()
+
+
+def test_wrong_types_reported_together_where_they_are(
+    make_project, sync, unchanged_on_failure
+):
+    text = "\n".join([
+        "[project]",
+        'name = "demo"',
+        "[ontology]",
+        'source = "onto.ttl"',
+        "[generation]",
+        "output_dir = 5",  # line 6
+        'require_audit_trail = "false"',  # line 7
+        "[[generation.rules]]",
+        'name = "first"',
+        'query = { file = "q.rq" }',
+        'template = { file = "t.j2" }',
+        'output_file = "out/{{ name }}.txt"',
+        "[[generation.rules]]",
+        'name = "second"',
+        'query = { file = "q.rq" }',
+        'template = { file = "t.j2" }',
+        'output_file = "out/b-{{ name }}.txt"',
+        'skip_empty = "no"',  # line 18
+        "[validation]",
+        'shacl = "shapes.ttl"',  # line 20
+        "",
+    ])
+    root = make_project(manifest_data=text)
+    check = unchanged_on_failure(root)
+    result = sync(root)
+    assert result.code == 1
+    assert "ggen.toml:6: `output_dir` in [generation] must be a string" in result.err
+    assert "ggen.toml:7: `require_audit_trail`" in result.err
+    assert "ggen.toml:18: `skip_empty` in [generation.rules]" in result.err
+    assert "ggen.toml:20: `shacl` in [validation] must be a list" in result.err
+    check()
+
+
+def test_unknown_key_points_at_its_own_rule(make_project, sync):
+    first = rule(name="first")
+    second = rule(name="second", output_file="out/b-{{ name }}.txt", mdoe="Create")
+    text = dump_toml(manifest([first, second]))
+    root = make_project(manifest_data=text)
+    result = sync(root)
+    assert result.code == 1
+    line = next(n for n, t in enumerate(text.splitlines(), 1) if t.startswith("mdoe"))
+    assert f"ggen.toml:{line}: unknown key `mdoe` in [generation.rules]" in result.err
+    assert "rule `second`" in result.err
+
+
+def test_inline_query_error_points_into_the_manifest(make_project, sync):
+    query = "SELECT ?x WHERE {\n  ?x ?y\n}"
+    text = dump_toml(manifest([rule(query={"inline": query})]))
+    root = make_project(manifest_data=text)
+    result = sync(root)
+    assert result.code == 3
+    start = next(n for n, t in enumerate(text.splitlines(), 1) if "SELECT ?x" in t)
+    assert f"ggen.toml:{start + 2}:" in result.err, result.err
