@@ -35,6 +35,7 @@ def run_sync(
         if json_output:
             console.print_json(
                 {
+                    **error.data,
                     "status": "error",
                     "exit_code": int(error.exit_code),
                     "errors": error.to_json(),

@@ -90,11 +90,14 @@ class GgenError(Exception):
         location: Location | None = None,
         hint: str | None = None,
         excerpt: str | None = None,
+        data: dict[str, object] | None = None,
     ) -> None:
         if isinstance(message, list):
             self.problems = message
         else:
             self.problems = [Problem(message, location, hint, excerpt)]
+        # Facts for ``--format json`` beyond the messages (violations, files).
+        self.data: dict[str, object] = data or {}
         super().__init__(self.render())
 
     @property

@@ -214,17 +214,26 @@ def _decode(path: Path, data: bytes) -> str:
 def _syntax_error(path: Path, text: str | None, exc: SyntaxError) -> OntologyError:
     message = str(exc.msg if exc.msg else exc)
     message = re.sub(
-        r"^Parser error at line \d+ between columns \d+ and \d+: ", "", message
+        r"^Parser error at line \d+ (between columns \d+ and \d+|column \d+): ",
+        "",
+        message,
     )
     line, col = exc.lineno, exc.offset
     excerpt = None
     if text is not None and line is not None:
         lines = text.splitlines()
+        if line > len(lines) and lines:  # the parser ran off the end
+            line, col = len(lines), len(lines[-1]) + 1
         if 0 < line <= len(lines):
             excerpt = lines[line - 1].rstrip()
             if col is not None and col > 0:
                 excerpt += "\n    " + " " * (col - 1) + "^"
     hint = "fix the syntax at that position"
+    if "dot" in message.lower():
+        hint = (
+            "a statement ends with ` .`: the one before this position may "
+            "be missing its final dot"
+        )
     if "prefix" in message.lower() and "declared" in message.lower():
         hint = "declare the prefix with @prefix at the top of the file"
     return OntologyError(
@@ -274,6 +283,9 @@ def run_query(graph: Graph, query: str, what: str, where: Location, expect: str)
     line is the line the query text starts on in that file, 1 for a file).
     """
     kind = query_kind(query)
+    if kind == "UNKNOWN":
+        # No query keyword at all: let the parser say where it gives up.
+        _parse_or_raise(graph, query, what, where)
     if kind != expect:
         raise SparqlError(
             f"{what}: expected a {expect} query, found {kind}",
@@ -290,13 +302,43 @@ def run_query(graph: Graph, query: str, what: str, where: Location, expect: str)
     try:
         return graph.store.query(text, use_default_graph_as_union=True)
     except SyntaxError as exc:
-        raise _sparql_error(what, where, str(exc), offset, query) from None
+        raise _sparql_error(
+            what, where, str(exc), offset, query, graph.prefixes
+        ) from None
     except (OSError, ValueError, RuntimeError) as exc:
         raise SparqlError(f"{what}: query failed: {exc}", where) from None
 
 
+def _parse_or_raise(graph: Graph, query: str, what: str, where: Location) -> None:
+    import pyoxigraph as ox
+
+    text, offset = with_prefixes(query, graph.prefixes)
+    try:
+        ox.Store().query(text)
+    except SyntaxError as exc:
+        raise _sparql_error(
+            what, where, str(exc), offset, query, graph.prefixes
+        ) from None
+
+
+_PREFIXED = re.compile(r"(?<![\w?$:<])([A-Za-z][\w.-]*)?:(?=[A-Za-z_\d])")
+
+
+def undeclared_prefixes(query: str, known: dict[str, str]) -> list[str]:
+    """Prefixes a query uses but neither it nor the manifest declares."""
+    body = _STRIP.sub(" ", query)
+    declared = {m.group(1) or "" for m in _PREFIX_DECL.finditer(body)}
+    used = {m.group(1) or "" for m in _PREFIXED.finditer(body)}
+    return sorted(used - declared - set(known) - {"_"})
+
+
 def _sparql_error(
-    what: str, where: Location, message: str, offset: int, query: str
+    what: str,
+    where: Location,
+    message: str,
+    offset: int,
+    query: str,
+    prefixes: dict[str, str],
 ) -> SparqlError:
     match = re.match(r"error at (\d+):(\d+): (.*)", message, re.S)
     line = col = None
@@ -307,11 +349,24 @@ def _sparql_error(
     lines = query.splitlines()
     if line is not None and 0 < line <= len(lines):
         excerpt = lines[line - 1].rstrip()
+        if col is not None and col > 0:
+            excerpt += "\n    " + " " * (col - 1) + "^"
         line += (where.line or 1) - 1
+    message = " ".join(message.split())
+    if len(message) > 160:  # the parser lists every character class it allows
+        message = message[:150].rstrip(" ,[|") + " …"
+    hint = "fix the query at that position"
+    missing = undeclared_prefixes(query, prefixes)
+    if missing:
+        names = ", ".join(f"`{p}:`" for p in missing)
+        hint = (
+            f"the prefix {names} is not declared: add `PREFIX {missing[0]}: "
+            "<...>` to the query, or declare it under [ontology.prefixes]"
+        )
     return SparqlError(
         f"{what}: SPARQL syntax error: {message.strip()}",
         Location(where.path, line, col),
-        hint="fix the query at that position",
+        hint=hint,
         excerpt=excerpt,
     )
 

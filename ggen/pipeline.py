@@ -500,6 +500,17 @@ def _refuse_if_needed(plan: Plan, dry_run: bool) -> None:
         f"nothing was written:\n{names}",
         hint="keep your edits elsewhere (or in a Merge-mode manual section), or "
         "pass --force to overwrite them",
+        data={
+            "files": [
+                {
+                    "path": p.rel,
+                    "rule": p.rule,
+                    "action": p.action.value,
+                    "reason": p.reason,
+                }
+                for p in refused
+            ]
+        },
     )
 
 
@@ -528,6 +539,7 @@ def _report_validation(report: ValidationReport, reporter: Reporter) -> None:
             + (f", {warnings} warning(s)" if warnings else ""),
             hint="fix the ontology where the table points, then run ggen sync "
             "again; nothing was written",
+            data={"validation": [v.__dict__ for v in report.violations]},
         )
     detail = f"✓ {len(report.violations)} violations"
     if warnings:

@@ -146,3 +146,17 @@ def test_library_entry_point(make_project):
     assert sorted(result.written) == ["out/alpha.txt", "out/beta.txt"]
     checked = sync(SyncOptions(manifest=root, check=True))
     assert checked.failing_drift == []
+
+
+def test_json_output_of_a_refused_write_lists_the_files(make_project, sync):
+    import json
+
+    root = make_project()
+    assert sync(root).code == 0
+    (root / "out/alpha.txt").write_text("mine\n")
+    (root / "onto.ttl").write_text((root / "onto.ttl").read_text() + "\n")
+    result = sync(root, "--format", "json", "--force", "false")
+    assert result.code == 5
+    document = json.loads(result.out)
+    assert [f["path"] for f in document["files"]] == ["out/alpha.txt"]
+    assert document["files"][0]["action"] == "refuse (edited)"

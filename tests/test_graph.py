@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import manifest, rule
+from conftest import ONTOLOGY, manifest, rule
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 XSD_INT = "http://www.w3.org/2001/XMLSchema#integer"
@@ -311,3 +311,16 @@ def test_inference_rules_run_in_order_and_respect_when(make_project, sync):
     assert result.code == 0, result.err
     assert (root / "out/alpha.txt").read_text() == "alpha 0\n"
     assert "+4 inferred by 3 rule(s)" in result.err
+
+
+def test_missing_final_dot_at_end_of_file_points_at_the_last_line(
+    make_project, sync
+):
+    text = ONTOLOGY.rstrip().rstrip(".") + "\n"
+    root = make_project(files={"onto.ttl": text})
+    result = sync(root)
+    assert result.code == 2
+    last = len(text.splitlines())
+    assert f"onto.ttl:{last}:" in result.err
+    assert "Parser error" not in result.err
+    assert "missing its final dot" in result.err

@@ -260,3 +260,20 @@ def test_timeout_stops_python_range_loop(make_project, sync):
 
 def test_timeout_must_be_positive(make_project, sync):
     assert sync(make_project(), "--timeout", "0").code == 64
+
+
+def test_undeclared_prefix_in_a_query_is_named(make_project, sync):
+    query = "SELECT ?name WHERE { ?t a zz:Thing ; zz:name ?name }"
+    root = make_project(files={"q.rq": query})
+    result = sync(root)
+    assert result.code == 3
+    assert "q.rq:1:" in result.err
+    assert "the prefix `zz:` is not declared" in result.err
+
+
+def test_misspelt_query_keyword_gets_a_position(make_project, sync):
+    root = make_project(files={"q.rq": "SELEC ?name WHERE { ?t ?p ?name }"})
+    result = sync(root)
+    assert result.code == 3
+    assert "q.rq:1:" in result.err
+    assert "SPARQL syntax error" in result.err

@@ -168,3 +168,18 @@ def test_library_validate_returns_data_not_exception(make_project):
         "http://example.org/beta",
     ]
     assert all(v.where and v.where.endswith((":4", ":8")) for v in report.errors)
+
+
+def test_json_output_of_a_failed_validation_lists_the_violations(
+    make_project, sync
+):
+    import json
+
+    result = sync(_with_shapes(make_project, NEED_LABEL), "--format", "json")
+    assert result.code == 7
+    document = json.loads(result.out)
+    assert document["status"] == "error"
+    messages = {v["message"] for v in document["validation"]}
+    assert messages == {"every Thing needs a label"}
+    assert {v["focus"] for v in document["validation"]} == {
+        "http://example.org/alpha", "http://example.org/beta"}
