@@ -229,7 +229,10 @@ def _syntax_error(path: Path, text: str | None, exc: SyntaxError) -> OntologyErr
             if col is not None and col > 0:
                 excerpt += "\n    " + " " * (col - 1) + "^"
     hint = "fix the syntax at that position"
-    if "dot" in message.lower():
+    if "unexpected end" in message.lower():
+        hint = ("the file ends in the middle of a statement: the last one may "
+                "be missing its final dot")
+    elif "dot" in message.lower():
         hint = (
             "a statement ends with ` .`: the one before this position may "
             "be missing its final dot"
