@@ -98,7 +98,11 @@ def sync(
         typer.Option("--rule", help="Run only this rule (repeatable)."),
     ] = None,
     output_format: Annotated[
-        OutputFormat, typer.Option("--format")
+        OutputFormat,
+        typer.Option(
+            "--format",
+            help="text: status on stderr; json: one JSON document on stdout.",
+        ),
     ] = OutputFormat.text,
     strict_eol: Annotated[
         bool,
@@ -112,8 +116,19 @@ def sync(
     allow_hooks: Annotated[
         bool, typer.Option("--allow-hooks", help="Run front-matter sh_before/sh_after.")
     ] = False,
-    verbose: Annotated[int, typer.Option("--verbose", "-v", count=True)] = 0,
-    quiet: Annotated[bool, typer.Option("--quiet", "-q")] = False,
+    verbose: Annotated[
+        int,
+        typer.Option(
+            "--verbose",
+            "-v",
+            count=True,
+            help="-v lists unchanged "
+            "files and ignored keys; -vv adds debug logs and timings.",
+        ),
+    ] = 0,
+    quiet: Annotated[
+        bool, typer.Option("--quiet", "-q", help="Print errors only.")
+    ] = False,
     show_traceback: Annotated[
         bool, typer.Option("--traceback", help="Show a traceback on errors.")
     ] = False,

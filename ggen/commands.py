@@ -116,4 +116,6 @@ def run_init(directory: Path, example: str, force: bool) -> ExitCode:
     reporter.stage(
         1, f"Created {example} project in {directory}", f"✓ {len(created)} files"
     )
+    where = "" if directory.resolve() == Path.cwd() else f"cd {directory} && "
+    console.note(f"next: {where}ggen sync   (then read README.md in the project)")
     return ExitCode.OK

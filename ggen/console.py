@@ -109,6 +109,11 @@ def _where(where: str | None) -> str:
     return str(Location(path, int(line))) if line.isdigit() else where
 
 
+def note(text: str) -> None:
+    """A plain line of guidance on stderr."""
+    _stderr().print(text, markup=False)
+
+
 def print_error(error: GgenError) -> None:
     """One clean message for a user error: ``error: path:line:col: what``."""
     console = _stderr()

@@ -23,7 +23,36 @@ from ggen.errors import Location, TemplateError
 GENERATED = "<<<<<<< GENERATED"
 SEPARATOR = "======="
 MANUAL = ">>>>>>> MANUAL"
-PLACEHOLDER = "// Add your manual code here"
+PLACEHOLDER = "Add your manual code here"
+# How a line comment starts, by file extension; C-style when unknown.
+_COMMENT = {
+    ".erl": "%",
+    ".hrl": "%",
+    ".py": "#",
+    ".sh": "#",
+    ".rb": "#",
+    ".toml": "#",
+    ".yaml": "#",
+    ".yml": "#",
+    ".sql": "--",
+    ".lua": "--",
+    ".hs": "--",
+    ".ex": "#",
+    ".exs": "#",
+    ".r": "#",
+    ".pl": "#",
+    ".tex": "%",
+    ".el": ";",
+    ".lisp": ";",
+    ".clj": ";",
+}
+
+
+def placeholder(path: Path) -> str:
+    """The manual section of a new Merge file, as a comment of its language."""
+    if path.suffix.lower() in (".md", ".html", ".xml", ".svg"):
+        return f"<!-- {PLACEHOLDER} -->"
+    return f"{_COMMENT.get(path.suffix.lower(), '//')} {PLACEHOLDER}"
 
 
 def _markers(lines: list[str]) -> tuple[int, int, int] | None:
@@ -56,7 +85,7 @@ def merge(generated: str, existing: str, path: Path) -> str:
     lines = existing.splitlines()
     marks = _markers(lines)
     if marks is None:
-        return f"{GENERATED}\n{body}\n{SEPARATOR}\n{PLACEHOLDER}\n{MANUAL}\n"
+        return f"{GENERATED}\n{body}\n{SEPARATOR}\n{placeholder(path)}\n{MANUAL}\n"
     start, sep, end = marks
     if not start < sep < end:
         raise TemplateError(
