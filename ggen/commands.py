@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from ggen import console
-from ggen.errors import ExitCode, GgenError, exit_code_for
+from ggen.errors import ExitCode, GgenError, Interrupted, exit_code_for
 from ggen.pipeline import SyncOptions, SyncResult, sync
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,14 @@ def run_sync(
             )
         console.print_error(error)
         return error.exit_code
+    except KeyboardInterrupt:
+        # The write stage holds signals, so one that gets here came earlier.
+        stopped = Interrupted(
+            "interrupted before anything was written; the disk is as it was",
+            hint="run the command again",
+        )
+        console.print_error(stopped)
+        return stopped.exit_code
     except Exception as error:  # a bug: still one clean line, and a code
         if show_traceback:
             from ggen.cli import print_traceback

@@ -14,7 +14,7 @@ import logging
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
@@ -61,6 +61,7 @@ from ggen.render import RuleOutcome, make_engine, render_rules
 from ggen.templating import TemplateEngine
 from ggen.validate import ValidationReport, validate
 from ggen.write import (
+    WriteOutcome,
     apply_plan,
     atomic_write,
     project_lock,
@@ -336,9 +337,39 @@ def sync(options: SyncOptions, reporter: Reporter | None = None) -> SyncResult:
 def _apply(
     gen: Generation, options: SyncOptions, reporter: Reporter, result: SyncResult
 ) -> SyncResult:
-    facts = gen.facts
+    # From here on SIGINT/SIGTERM are held: they stop the run between two
+    # files, and the record, audit and state still describe what was written.
+    with signals_deferred() as stop:
+        outcome = _write_all(gen, options, reporter, stop)
+        result.written = outcome.done
+        counts = _applied_counts(gen.plan, outcome.done)
+        mark = "✓" if outcome.error is None else "✗ stopped early:"
+        reporter.stage(4, "Writing files...", _write_detail(counts, mark))
+        if options.audit or gen.manifest.require_audit_trail:
+            document = build_audit(gen.facts, gen.plan, outcome.done)
+            result.audit_path = write_audit(gen.manifest.root, document)
+            reporter.stage(5, "Audit:", _display(result.audit_path, gen.manifest.root))
+        if outcome.error is not None:
+            raise outcome.error
+        _run_hooks(gen, options, reporter, "after")
+        _remember(gen, options)
+        if stop():
+            raise Interrupted(
+                "interrupted after every file was written; the record is up to date",
+                hint="nothing to redo",
+            )
+    return result
+
+
+def _write_all(
+    gen: Generation,
+    options: SyncOptions,
+    reporter: Reporter,
+    stop: Callable[[], bool],
+) -> WriteOutcome:
+    """Replan under the lock, write the files, then the record."""
     root = gen.manifest.root
-    with project_lock(root), _timer(facts, "write"), signals_deferred() as stop:
+    with project_lock(root), _timer(gen.facts, "write"):
         # Another sync may have written while this one rendered: plan again
         # against the disk and record as they are now that the lock is ours.
         gen.record = load_record(root)
@@ -357,24 +388,7 @@ def _apply(
             record.rules = _merged_rule_hashes(gen, options)
         if _record_changed(root, record, gen.plan):
             atomic_write(root / RECORD_PATH, record.dumps().encode())
-        if outcome.error is None and stop():
-            outcome.error = Interrupted(
-                "interrupted after the last file was written; the record is up to date",
-                hint="nothing to redo",
-            )
-    result.written = outcome.done
-    counts = _applied_counts(gen.plan, outcome.done)
-    mark = "✓" if outcome.error is None else "✗ stopped early:"
-    reporter.stage(4, "Writing files...", _write_detail(counts, mark))
-    if options.audit or gen.manifest.require_audit_trail:
-        document = build_audit(facts, gen.plan, outcome.done)
-        result.audit_path = write_audit(gen.manifest.root, document)
-        reporter.stage(5, "Audit:", _display(result.audit_path, gen.manifest.root))
-    if outcome.error is not None:
-        raise outcome.error
-    _run_hooks(gen, options, reporter, "after")
-    _remember(gen, options)
-    return result
+    return outcome
 
 
 def _render_front_matter(

@@ -445,3 +445,59 @@ def test_all_files_whole_after_any_failure(make_project, sync):
     root = make_project()
     assert sync(root).code == 0
     assert not [p for p in tree(root) if p.endswith(".ggen-tmp")]
+
+
+@pytest.mark.parametrize("sig", [signal.SIGTERM, signal.SIGINT])
+def test_signal_before_writing_leaves_the_disk_alone(make_project, sig):
+    slow = "{% for i in range(30000000) %}{% endfor %}{{ name }}\n"
+    root = make_project(files={"t.j2": slow})
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "ggen", "sync", "-m", str(root)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert proc.stderr is not None
+    for line in proc.stderr:  # rendering has started once validation is done
+        if "[μ₂]" in line:
+            break
+    proc.send_signal(sig)
+    err = proc.stderr.read()  # what the line loop has not consumed yet
+    proc.wait(timeout=60)
+    assert proc.returncode == 130, err
+    assert "interrupted before anything was written" in err
+    assert "Traceback" not in err
+    assert not (root / "out").exists()
+    assert not (root / ".ggen").exists()
+
+
+def test_folder_in_the_way_is_refused_before_anything_is_written(
+    make_project, sync
+):
+    root = make_project()
+    (root / "out/beta.txt").mkdir(parents=True)
+    result = sync(root)
+    assert result.code == 5
+    assert "cannot write out/beta.txt: a folder is in the way" in result.err
+    assert not (root / "out/alpha.txt").exists()
+
+
+def test_deleting_an_orphan_removes_the_folders_it_leaves_empty(make_project, sync):
+    data = manifest([rule(output_file="out/{{ name }}/deep/file.txt")])
+    root = make_project(manifest_data=data)
+    assert sync(root).code == 0
+    onto = (root / "onto.ttl").read_text()
+    (root / "onto.ttl").write_text(onto.split("ex:beta")[0])
+    assert sync(root).code == 0
+    assert (root / "out/alpha/deep/file.txt").is_file()
+    assert not (root / "out/beta").exists()
+
+
+def test_partial_run_keeps_the_other_rules_hashes(make_project, sync):
+    rules = [rule(name="one"), rule(name="two", output_file="out/two-{{ name }}.txt")]
+    root = make_project(manifest_data=manifest(rules))
+    assert sync(root).code == 0
+    before = record(root)["rules"]
+    (root / "onto.ttl").write_text((root / "onto.ttl").read_text() + "\n")
+    assert sync(root, "--rule", "one").code == 0
+    assert record(root)["rules"] == before
