@@ -345,8 +345,12 @@ def _driver(named: dict[str, Any], fm: FrontMatter) -> list[Row]:
 def _render_body(
     engine: TemplateEngine, fm: FrontMatter, context: dict[str, Any]
 ) -> str:
+    from ggen.render import valid_utf8
+
     try:
-        return engine.render_string(fm.body, context, name=str(fm.path))
+        return valid_utf8(
+            engine.render_string(fm.body, context, name=str(fm.path)), fm.path
+        )
     except TemplateError as exc:
         # The body starts below the front matter: report lines of the file.
         for problem in exc.problems:

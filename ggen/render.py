@@ -196,6 +196,7 @@ def _render_one(
             context,
             name=f"{manifest.path.name}: template of {label}",
         )
+        content = valid_utf8(content, manifest.path)
         template_name = "<inline>"
     else:
         path = _template_path(manifest, engine, rule, context, label)
@@ -233,9 +234,30 @@ def _render_cached(
         hit = cache.lookup(key, manifest.output_dir / rel)
         if hit is not None:
             return hit
-    content = engine.render_file(path, context)
+    content = valid_utf8(engine.render_file(path, context), path)
     if key is not None and cache is not None:
         cache.store(key, rel, content)
+    return content
+
+
+def valid_utf8(content: str, template: Path | str) -> str:
+    """``content``, or a template error when it cannot be written as UTF-8.
+
+    Python text can hold lone surrogates (``"\\ud800"`` in a template string),
+    which have no UTF-8 form.
+    """
+    try:
+        content.encode("utf-8")
+    except UnicodeEncodeError as exc:
+        line = content.count("\n", 0, exc.start) + 1
+        char = f"U+{ord(content[exc.start]):04X}"
+        raise TemplateError(
+            f"the output is not valid UTF-8: {char} (a lone surrogate) on line "
+            f"{line} of the output",
+            Location(template),
+            hint="look for a \\u escape of half a surrogate pair in the template "
+            "or in the ontology's strings",
+        ) from None
     return content
 
 

@@ -277,3 +277,14 @@ def test_misspelt_query_keyword_gets_a_position(make_project, sync):
     assert result.code == 3
     assert "q.rq:1:" in result.err
     assert "SPARQL syntax error" in result.err
+
+
+def test_output_that_is_not_utf8_is_a_template_error(
+    make_project, sync, unchanged_on_failure
+):
+    root = make_project(files={"t.j2": '{{ name }} {{ "\\ud800" }}\n'})
+    check = unchanged_on_failure(root)
+    result = sync(root)
+    assert result.code == 4
+    assert "t.j2: the output is not valid UTF-8: U+D800" in result.err
+    check()
