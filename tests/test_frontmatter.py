@@ -46,7 +46,8 @@ def test_for_each_with_a_templated_path_fans_out(make_project, sync):
     assert sync(root).code == 0
     assert (root / "out/alpha.txt").read_text() == "alpha=1\n"
     assert (root / "out/beta.txt").read_text() == "beta=2\n"
-    assert record(root)["files"]["out/alpha.txt"]["rule"] == "template:templates/one.tmpl"
+    rule = record(root)["files"]["out/alpha.txt"]["rule"]
+    assert rule == "template:templates/one.tmpl"
 
 
 def test_for_each_with_a_fixed_path_concatenates_one_body_per_row(
