@@ -105,3 +105,36 @@ def test_half_described_backend_is_stopped_by_the_shapes(
     assert "a backend needs exactly one jobs:url" in result.err
     assert "jobs:publishFunction" in result.err
     assert "jobs:defaultPriority must be one of the declared priorities" in result.err
+
+
+def test_two_backends_of_one_kind_are_stopped_before_their_paths_clash(
+    cli: RunCli, tmp_path: Path
+) -> None:
+    # Without an implementation both would be src/job_backend_redis.erl; the
+    # user should hear about jobs:implementation, not about clashing paths.
+    root = copy_example(tmp_path / "repo")
+    before = src_bytes(root)
+    feature = root / "specs/001-job-queue/feature.ttl"
+    feature.write_text(
+        feature.read_text()
+        + '\njobs:Cache a jobs:Backend ;\n    rdfs:label "Cache" ;\n'
+        '    jobs:kind "kafka" ;\n    jobs:url "kafka://localhost:9093" .\n'
+    )
+    result = cli("sync", "-m", root, "--format", "json")
+    assert result.code == 7
+    messages = [v["message"] for v in result.json()["validation"]]
+    assert len(messages) == 1
+    assert "two backends become the same Erlang module" in messages[0]
+    assert "jobs:implementation with its own jobs:module" in messages[0]
+    assert src_bytes(root) == before
+
+
+def test_the_example_default_backend_is_named_in_the_ontology(
+    cli: RunCli, tmp_path: Path
+) -> None:
+    root = copy_example(tmp_path / "repo")
+    feature = root / "specs/001-job-queue/feature.ttl"
+    text = feature.read_text()
+    assert "    jobs:defaultBackend jobs:ETS ;\n" in text
+    queue = (root / "examples/job_queue/src/job_queue.erl").read_text()
+    assert "application:get_env(job_queue, backend, ets)" in queue

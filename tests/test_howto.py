@@ -19,6 +19,7 @@ from conftest import RunCli
 from test_erlang_support import (
     REPO,
     compile_erlang,
+    free_port,
     has_erlang_module,
     redis_url,
     require_erlang,
@@ -57,6 +58,15 @@ def test_page_blocks_are_where_the_test_expects() -> None:
     assert "jobs:Kafka a jobs:Backend" in kafka
     assert "jobs:implementation" not in kafka
     assert len(shell_commands()) == 5
+    generated, report = page_blocks("text")
+    assert "Generated src/job_backend_redis.erl (new)" in generated
+    assert report.startswith("=ERROR REPORT====")
+
+
+def test_page_opens_with_help_not_history() -> None:
+    intro = PAGE.read_text().split("## 1.")[0]
+    assert "corrected" not in intro and "bugs" not in intro
+    assert PAGE.read_text().rstrip().split("\n## ")[-1].startswith("Notes")
 
 
 def test_redis_how_to_end_to_end(cli: RunCli, tmp_path: Path) -> None:
@@ -96,6 +106,36 @@ def test_redis_how_to_end_to_end(cli: RunCli, tmp_path: Path) -> None:
     assert acked == "ok"
     assert empty == "{ok,[]}"
     assert leftovers == "{0,undefined}", "ack/2 must remove the job for good"
+
+
+def test_redis_down_is_an_error_after_eredis_reports_it(
+    cli: RunCli, tmp_path: Path
+) -> None:
+    # The page: with Redis down, eredis prints an error report, then step 1
+    # returns {error, {redis_unavailable, no_connection}} and the shell lives.
+    require_erlang()
+    if not has_erlang_module("eredis"):
+        pytest.skip("the eredis client is not on the Erlang code path")
+    root = tmp_path / "my-queue"
+    start_project(cli, root)
+    append_turtle(root, page_blocks("turtle")[0])
+    assert cli("sync", "-m", root).code == 0
+    ebin = root / "ebin"
+    compile_erlang(sorted((root / "src").glob("*.erl")), ebin)
+
+    closed = f'"redis://127.0.0.1:{free_port()}"'
+    start = shell_commands()[0].replace('"redis://localhost:6379"', closed)
+    script = (f"R = ({start.rstrip('.')}), io:format(\"RESULT ~0p~n\", [R]), "
+              "io:format(\"ALIVE~n\"), halt(0).")
+    done = run_erl(ebin, script)
+    output = done.stdout + done.stderr
+    assert done.returncode == 0, output
+    page = " ".join(PAGE.read_text().split())
+    assert "`{error, {redis_unavailable, no_connection}}`" in page
+    assert "RESULT {error,{redis_unavailable,no_connection}}" in done.stdout
+    assert "ALIVE" in done.stdout
+    assert "=ERROR REPORT====" in output
+    assert "eredis: Re-establishing connection to" in output
 
 
 def shell_script(url: str) -> str:

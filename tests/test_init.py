@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -59,12 +60,14 @@ def test_starting_ontology_has_nats_and_rabbitmq_only(tmp_path: Path) -> None:
 
 def test_starting_ontology_is_part_of_the_repository_example(tmp_path: Path) -> None:
     # The starter keeps the vocabulary and settings of specs/001-job-queue, so
-    # the shared shapes, queries and templates fit both.
+    # the shared shapes, queries and templates fit both; only the default
+    # backend differs, as each queue names its own.
     init_project(tmp_path)
     starter = rdflib.Graph().parse(
         tmp_path / ".specify/specs/001-job-queue/feature.ttl")
     full = rdflib.Graph().parse(REPO / "specs/001-job-queue/feature.ttl")
-    assert set(starter) - set(full) == set()
+    assert set(starter) - set(full) == {(JOBS.Queue, JOBS.defaultBackend, JOBS.NATS)}
+    assert (JOBS.Queue, JOBS.defaultBackend, JOBS.ETS) in full
 
 
 def test_init_then_sync_generates_the_application(
@@ -132,3 +135,128 @@ def test_readme_turtle_is_the_how_to_page_turtle(tmp_path: Path) -> None:
     on_page = re.findall(r"```turtle\n(.*?)```", page, re.S)[0]
     dedented = "\n".join(line[3:] for line in in_readme.splitlines()) + "\n"
     assert dedented.strip() == on_page.strip()
+
+
+# --- the default backend and module clashes --------------------------------
+
+FEATURE = ".specify/specs/001-job-queue/feature.ttl"
+
+
+def how_to_turtle(index: int) -> str:
+    """The how-to page's Redis (0) or Kafka (1) Turtle."""
+    page = (REPO / "docs/howto-custom-backend.md").read_text()
+    return re.findall(r"```turtle\n(.*?)```", page, re.S)[index]
+
+
+def append(root: Path, turtle: str) -> None:
+    feature = root / FEATURE
+    feature.write_text(feature.read_text() + "\n" + turtle)
+
+
+def default_backend(root: Path) -> str:
+    """The atom job_queue:default_backend() falls back to."""
+    queue = (root / "src/job_queue.erl").read_text()
+    found = re.search(r"get_env\(job_queue, backend, (\w+)\)", queue)
+    assert found is not None
+    return found.group(1)
+
+
+@pytest.mark.parametrize("index", [0, 1], ids=["redis", "kafka"])
+def test_appending_a_backend_keeps_the_starter_default(
+    cli: RunCli, tmp_path: Path, index: int
+) -> None:
+    assert cli("init", tmp_path).code == 0
+    assert cli("sync", "-m", tmp_path).code == 0
+    assert default_backend(tmp_path) == "nats"
+    append(tmp_path, how_to_turtle(index))
+    result = cli("sync", "-m", tmp_path)
+    assert result.code == 0, result.err
+    assert default_backend(tmp_path) == "nats"
+    queue = (tmp_path / "src/job_queue.erl").read_text()
+    assert re.search(r"backends\(\) ->\n    \[nats, ", queue)
+
+
+def test_several_backends_without_a_default_fail_validation(
+    cli: RunCli, tmp_path: Path
+) -> None:
+    init_project(tmp_path)
+    feature = tmp_path / FEATURE
+    text = feature.read_text()
+    assert "    jobs:defaultBackend jobs:NATS ;\n" in text
+    feature.write_text(text.replace("    jobs:defaultBackend jobs:NATS ;\n", ""))
+    result = cli("sync", "-m", tmp_path, "--format", "json")
+    assert result.code == 7
+    messages = [v["message"] for v in result.json()["validation"]]
+    assert len(messages) == 1
+    assert "no jobs:defaultBackend" in messages[0]
+    assert not (tmp_path / "src/job_queue.erl").exists()
+
+
+def test_one_backend_without_a_default_is_the_default(
+    cli: RunCli, tmp_path: Path
+) -> None:
+    init_project(tmp_path)
+    feature = tmp_path / FEATURE
+    text = feature.read_text().replace("    jobs:defaultBackend jobs:NATS ;\n", "")
+    rabbit = text.index("jobs:RabbitMQ a jobs:Backend")
+    feature.write_text(text[:rabbit])
+    result = cli("sync", "-m", tmp_path)
+    assert result.code == 0, result.err
+    assert default_backend(tmp_path) == "nats"
+
+
+def test_two_backends_on_one_module_point_to_the_implementation(
+    cli: RunCli, tmp_path: Path
+) -> None:
+    init_project(tmp_path)
+    append(
+        tmp_path,
+        'jobs:Redis a jobs:Backend ; rdfs:label "Redis" ;\n'
+        '    jobs:url "redis://localhost:6379" .\n'
+        'jobs:Cache a jobs:Backend ; rdfs:label "Cache" ; jobs:kind "redis" ;\n'
+        '    jobs:url "redis://localhost:6380" .\n',
+    )
+    result = cli("sync", "-m", tmp_path, "--format", "json")
+    assert result.code == 7, result.err
+    messages = [v["message"] for v in result.json()["validation"]]
+    assert len(messages) == 1
+    assert "two backends become the same Erlang module" in messages[0]
+    assert messages[0].endswith(
+        "give one of them a jobs:implementation with its own jobs:module"
+    )
+    assert not (tmp_path / "src").exists() or not any(
+        (tmp_path / "src").glob("*.erl")
+    )
+
+
+def test_a_second_backend_of_a_kind_with_its_own_module_is_fine(
+    cli: RunCli, tmp_path: Path
+) -> None:
+    init_project(tmp_path)
+    append(
+        tmp_path,
+        'jobs:Redis a jobs:Backend ; rdfs:label "Redis" ;\n'
+        '    jobs:url "redis://localhost:6379" .\n'
+        'jobs:Cache a jobs:Backend ; rdfs:label "Cache" ; jobs:kind "redis" ;\n'
+        '    jobs:url "redis://localhost:6380" ;\n'
+        "    jobs:implementation jobs:CacheImplementation .\n"
+        "jobs:CacheImplementation a jobs:BackendImplementation ;\n"
+        '    jobs:module "job_backend_cache" ; jobs:publishFunction "publish" ;\n'
+        '    jobs:subscribeFunction "subscribe" ; jobs:pullFunction "pull" ;\n'
+        '    jobs:ackFunction "ack" .\n',
+    )
+    result = cli("sync", "-m", tmp_path)
+    assert result.code == 0, result.err
+    assert (tmp_path / "src/job_backend_cache.erl").is_file()
+    assert (tmp_path / "src/job_backend_redis.erl").is_file()
+
+
+def test_init_manifest_checks_what_the_repository_manifest_checks() -> None:
+    # The module-clash and default-backend rules live in both manifests.
+    def rules(path: Path) -> object:
+        return tomllib.loads(path.read_text())["validation"]["rules"]
+
+    init_rules = rules(REPO / "specs/init/job-queue/ggen.toml")
+    assert init_rules == rules(REPO / "ggen.toml")
+    names = {rule["name"] for rule in init_rules}  # type: ignore[attr-defined]
+    assert {"one-module-per-backend", "explicit-default-backend"} <= names
