@@ -186,3 +186,10 @@ def test_sync_shows_the_unclosed_block_and_hint(make_project, sync) -> None:
     )
     assert "hint:" in result.err
     assert "Jinja" not in result.err
+
+
+def test_unreadable_template_says_what_to_check(tmp_path: Path) -> None:
+    with pytest.raises(TemplateError) as caught:
+        TemplateEngine(tmp_path).render_file(tmp_path / "absent.tera", {})
+    assert "cannot read template" in caught.value.render()
+    assert caught.value.problems[0].hint

@@ -76,7 +76,9 @@ class TemplateEngine:
             data = path.read_bytes()
         except OSError as exc:
             raise TemplateError(
-                f"cannot read template: {exc.strerror or exc}", Location(name)
+                f"cannot read template: {exc.strerror or exc}",
+                Location(name),
+                hint="check the template path in ggen.toml and the file's permissions",
             ) from None
         text = decode_utf8(Path(name), data, TemplateError)
         return self._render(path.suffix not in JINJA_SUFFIXES, text, context, name)
