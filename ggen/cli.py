@@ -39,6 +39,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    rich_markup_mode=None,  # plain help: importing rich would cost ~0.1 s
 )
 
 _BOOL_VALUED = {"--audit", "--dry-run", "--force", "--check"}

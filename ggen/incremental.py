@@ -150,6 +150,9 @@ _NOT_PER_ROW = re.compile(
 )
 
 
+_TAGS = re.compile(r"\{[{%](.*?)[}%]\}", re.S)
+
+
 class RenderCache:
     """Reuse the output of a per-row render whose row and template are unchanged.
 
@@ -173,8 +176,9 @@ class RenderCache:
                 self._templates[path] = None
             else:
                 text = data.decode("utf-8", "replace")
+                code = " ".join(_TAGS.findall(text))  # words outside tags are text
                 self._templates[path] = (
-                    None if _NOT_PER_ROW.search(text) else sha256(data)
+                    None if _NOT_PER_ROW.search(code) else sha256(data)
                 )
         return self._templates[path]
 

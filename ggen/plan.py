@@ -105,8 +105,9 @@ def check_paths(
     project = project_root(manifest_dir).resolve()
     problems: list[Problem] = []
     seen: dict[Path, RenderedFile] = {}
+    folders: dict[Path, Path] = {}
     for f in files:
-        problem = _path_problem(f, project)
+        problem = _path_problem(f, project, folders)
         if problem:
             problems.append(Problem(problem, Location(manifest_path), hint=_PATH_HINT))
             continue
@@ -138,21 +139,31 @@ def _origin(f: RenderedFile) -> str:
     return f"rule `{f.rule}`" + (f" (row {f.row + 1})" if f.row is not None else "")
 
 
-def _path_problem(f: RenderedFile, project: Path) -> str | None:
+def _path_problem(
+    f: RenderedFile, project: Path, folders: dict[Path, Path]
+) -> str | None:
     raw = str(f.path)
     if "\x00" in raw:
         return f"{_origin(f)}: output path contains a NUL character"
     if any(len(part.encode()) > 255 for part in f.path.parts):
         return f"{_origin(f)}: output path has a name longer than 255 bytes"
-    resolved = _resolve_existing(Path(os.path.normpath(f.path)))
+    resolved = _resolve_existing(Path(os.path.normpath(f.path)), folders)
     if not resolved.is_relative_to(project):
         return f"{_origin(f)}: output path {raw} leaves the project {project}"
     return None
 
 
-def _resolve_existing(path: Path) -> Path:
-    """Resolve symlinks in the part of ``path`` that exists."""
-    return path.resolve(strict=False)
+def _resolve_existing(path: Path, folders: dict[Path, Path]) -> Path:
+    """Resolve symlinks in the part of ``path`` that exists.
+
+    Many outputs share a folder, so each folder is resolved once (``folders``
+    caches it); only a file that is itself a link costs a second look.
+    """
+    parent = folders.get(path.parent)
+    if parent is None:
+        parent = folders[path.parent] = path.parent.resolve(strict=False)
+    target = parent / path.name
+    return target.resolve(strict=False) if target.is_symlink() else target
 
 
 def make_plan(

@@ -51,12 +51,25 @@ def make_engine(manifest: Manifest, graph: Graph) -> TemplateEngine:
     return TemplateEngine(manifest.root, query)
 
 
-def select_rows(graph: Graph, rule: GenerationRule, manifest: Manifest) -> list[Row]:
-    """The rule's SELECT, as plain rows in a deterministic order."""
+def select_rows(
+    graph: Graph,
+    rule: GenerationRule,
+    manifest: Manifest,
+    shared: dict[str, list[Row]] | None = None,
+) -> list[Row]:
+    """The rule's SELECT, as plain rows in a deterministic order.
+
+    Rules with the same query text share one run of it through ``shared``.
+    """
     text = rule.query.read()
+    if shared is not None and text in shared:
+        return shared[text]
     where = Location(rule.query.file or manifest.path, rule.query.line)
     result = run_query(graph, text, f"rule `{rule.name}`", where, "SELECT")
-    return rows_from(result, text, graph.decimals)
+    rows = rows_from(result, text, graph.decimals)
+    if shared is not None:
+        shared[text] = rows
+    return rows
 
 
 def render_rules(
@@ -68,13 +81,14 @@ def render_rules(
     cache: RenderCache | None = None,
 ) -> list[RuleOutcome]:
     """Render every rule; template errors of all rules are reported together."""
+    shared: dict[str, list[Row]] = {}
     outcomes: list[RuleOutcome] = []
     problems: list[Problem] = []
     for rule in rules:
         if on_rule is not None:
             on_rule(rule.name)
         try:
-            outcomes.append(render_rule(manifest, graph, engine, rule, cache))
+            outcomes.append(render_rule(manifest, graph, engine, rule, cache, shared))
         except TemplateError as exc:
             problems.extend(exc.problems)
     if problems:
@@ -88,6 +102,7 @@ def render_rule(
     engine: TemplateEngine,
     rule: GenerationRule,
     cache: RenderCache | None = None,
+    shared: dict[str, list[Row]] | None = None,
 ) -> RuleOutcome:
     """Render one rule into files (none when ``when`` is false or no rows)."""
     outcome = RuleOutcome(rule.name)
@@ -102,7 +117,7 @@ def render_rule(
     ):
         outcome.skipped = "its `when` query is false"
         return outcome
-    rows = select_rows(graph, rule, manifest)
+    rows = select_rows(graph, rule, manifest, shared)
     outcome.rows = len(rows)
     if not rows and (rule.skip_empty or rule.per_row):
         outcome.skipped = "its query returned no rows"
@@ -150,6 +165,14 @@ def _with_known_names(error: TemplateError, context: dict[str, Any]) -> Template
     return error
 
 
+def _at_row(error: TemplateError, index: int | None) -> TemplateError:
+    """The error with the row it happened on added to each message."""
+    if index is not None:
+        for problem in error.problems:
+            problem.message += f" (row {index + 1})"
+    return error
+
+
 def _engine_failure(
     rule: GenerationRule, index: int | None, exc: Exception
 ) -> TemplateError:
@@ -181,9 +204,16 @@ def _render_one(
     cache: RenderCache | None = None,
 ) -> RenderedFile:
     label = f"rule `{rule.name}`" + (f", row {index + 1}" if index is not None else "")
-    rel = engine.render_string(
-        rule.output_file, context, name=f"{manifest.path.name}: output_file of {label}"
-    )
+    # Names without the row, so each rule's inline texts compile once; the row
+    # goes into the message of any error instead.
+    try:
+        rel = engine.render_string(
+            rule.output_file,
+            context,
+            name=f"{manifest.path.name}: output_file of rule `{rule.name}`",
+        )
+    except TemplateError as exc:
+        raise _at_row(exc, index) from None
     if not rel.strip():
         raise TemplateError(
             f"{label}: output_file rendered to an empty path",
@@ -191,11 +221,14 @@ def _render_one(
             hint="check the variables used in output_file",
         )
     if rule.template.inline is not None:
-        content = engine.render_string(
-            rule.template.inline,
-            context,
-            name=f"{manifest.path.name}: template of {label}",
-        )
+        try:
+            content = engine.render_string(
+                rule.template.inline,
+                context,
+                name=f"{manifest.path.name}: template of rule `{rule.name}`",
+            )
+        except TemplateError as exc:
+            raise _at_row(exc, index) from None
         content = valid_utf8(content, manifest.path)
         template_name = "<inline>"
     else:
@@ -271,11 +304,14 @@ def _template_path(
     assert rule.template.file is not None and rule.template.raw_file is not None
     if not rule.template.is_templated_path:
         return rule.template.file
-    raw = engine.render_string(
-        rule.template.raw_file,
-        context,
-        name=f"{manifest.path.name}: template of {label}",
-    )
+    try:
+        raw = engine.render_string(
+            rule.template.raw_file,
+            context,
+            name=f"{manifest.path.name}: template path of rule `{rule.name}`",
+        )
+    except TemplateError as exc:
+        raise _at_row(exc, None) from None
     path = manifest.root / raw
     if not path.is_file():
         raise TemplateError(

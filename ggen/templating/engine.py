@@ -68,9 +68,19 @@ class TemplateEngine:
         self._tera = TeraEnvironment(loader, query)
         self._jinja = jinja_environment(loader, query)
         self._compiled: dict[tuple[bool, str, str], jinja2.Template] = {}
+        # A rule renders the same file once per row: read and name it once.
+        self._sources: dict[Path, tuple[str, str]] = {}
+        self._resolved_root = root.resolve()
 
     def render_file(self, path: Path, context: Mapping[str, Any]) -> str:
         """Render the template file at ``path`` (dialect from its extension)."""
+        if path not in self._sources:
+            self._sources[path] = self._read(path)
+        name, text = self._sources[path]
+        return self._render(path.suffix not in JINJA_SUFFIXES, text, context, name)
+
+    def _read(self, path: Path) -> tuple[str, str]:
+        """The display name and text of a template file."""
         name = self._display_name(path)
         try:
             data = path.read_bytes()
@@ -80,8 +90,7 @@ class TemplateEngine:
                 Location(name),
                 hint="check the template path in ggen.toml and the file's permissions",
             ) from None
-        text = decode_utf8(Path(name), data, TemplateError)
-        return self._render(path.suffix not in JINJA_SUFFIXES, text, context, name)
+        return name, decode_utf8(Path(name), data, TemplateError)
 
     def render_string(
         self, text: str, context: Mapping[str, Any], name: str = "<inline>"
@@ -92,7 +101,7 @@ class TemplateEngine:
     def _display_name(self, path: Path) -> str:
         """``path`` relative to the root when it lies inside it."""
         try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
+            return path.resolve().relative_to(self._resolved_root).as_posix()
         except ValueError:
             return str(path)
 
