@@ -201,8 +201,8 @@ class RenderCache:
         text = json.dumps([__version__, rule, rel, template_sha, values])
         return sha256(text.encode())
 
-    def lookup(self, key: str, target: Path) -> str | None:
-        """The content rendered for ``key`` last time, if the disk still has it."""
+    def lookup(self, key: str, target: Path) -> bytes | None:
+        """The bytes rendered for ``key`` last time, if the disk still has them."""
         entry = self.previous.get(key)
         if entry is None:
             return None
@@ -214,7 +214,7 @@ class RenderCache:
             return None
         self.hits += 1
         self.current[key] = entry
-        return data.decode("utf-8")
+        return data
 
     def store(self, key: str, rel: str, content: str) -> None:
         """Remember what ``key`` rendered to."""

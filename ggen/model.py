@@ -78,3 +78,6 @@ class RenderedFile:
     row: int | None = None
     template: str | None = None
     force: bool = False
+    # The target's bytes when rendering already read them (a render-cache hit),
+    # so planning need not read the file again.
+    disk: bytes | None = None

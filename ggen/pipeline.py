@@ -142,6 +142,7 @@ class Generation:
     cache: RenderCache | None = None
     rendered: list[RenderedFile] = field(default_factory=list)
     rules_run: set[str] = field(default_factory=set)
+    record_sha: str = ""
 
 
 @dataclass
@@ -256,6 +257,7 @@ def generate(
 
     with _timer(facts, "plan"):
         check_paths(rendered, manifest.root, manifest.path)
+        planned_against = record_sha(manifest.root)
         record = load_record(manifest.root)
         rules_run = {o.rule for o in outcomes} | {r.name for r in rules}
         if manifest.templates_dir is not None and not options.rules:
@@ -281,6 +283,7 @@ def generate(
         cache,
         rendered,
         rules_run,
+        planned_against,
     )
 
 
@@ -370,12 +373,14 @@ def _write_all(
     """Replan under the lock, write the files, then the record."""
     root = gen.manifest.root
     with project_lock(root), _timer(gen.facts, "write"):
-        # Another sync may have written while this one rendered: plan again
-        # against the disk and record as they are now that the lock is ours.
-        gen.record = load_record(root)
-        gen.plan = make_plan(
-            gen.rendered, gen.record, root, gen.rules_run, options.force
-        )
+        # Another sync may have written while this one rendered: then the
+        # record changed, and the plan is made again against the disk as it is
+        # now that the lock is ours.
+        if record_sha(root) != gen.record_sha:
+            gen.record = load_record(root)
+            gen.plan = make_plan(
+                gen.rendered, gen.record, root, gen.rules_run, options.force
+            )
         _refuse_if_needed(gen.plan, dry_run=False)
         problems = unwritable(gen.plan)
         if problems:

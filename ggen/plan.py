@@ -93,25 +93,30 @@ def project_root(manifest_dir: Path) -> Path:
     return manifest_dir
 
 
-def relative(path: Path, root: Path) -> str:
+def relative(path: Path | str, root: Path | str) -> str:
     """``path`` relative to ``root``, ``/``-separated, ``..`` where needed."""
-    return Path(os.path.relpath(path, root)).as_posix()
+    text, base = os.path.normpath(path), os.path.normpath(root)
+    if text.startswith(base + os.sep):  # the common case, without relpath's cost
+        rel = text[len(base) + 1 :]
+    else:
+        rel = os.path.relpath(text, base)
+    return rel.replace(os.sep, "/")
 
 
 def check_paths(
     files: list[RenderedFile], manifest_dir: Path, manifest_path: Path
 ) -> None:
     """Refuse paths outside the project, unusable names and clashes (all at once)."""
-    project = project_root(manifest_dir).resolve()
+    project = str(project_root(manifest_dir).resolve())
     problems: list[Problem] = []
-    seen: dict[Path, RenderedFile] = {}
-    folders: dict[Path, Path] = {}
+    seen: dict[str, RenderedFile] = {}
+    folders: dict[str, str] = {}
     for f in files:
         problem = _path_problem(f, project, folders)
         if problem:
             problems.append(Problem(problem, Location(manifest_path), hint=_PATH_HINT))
             continue
-        key = Path(os.path.normpath(f.path))
+        key = os.path.normpath(f.path)
         if key in seen:
             other = seen[key]
             problems.append(
@@ -139,31 +144,31 @@ def _origin(f: RenderedFile) -> str:
     return f"rule `{f.rule}`" + (f" (row {f.row + 1})" if f.row is not None else "")
 
 
-def _path_problem(
-    f: RenderedFile, project: Path, folders: dict[Path, Path]
-) -> str | None:
+def _path_problem(f: RenderedFile, project: str, folders: dict[str, str]) -> str | None:
     raw = str(f.path)
     if "\x00" in raw:
         return f"{_origin(f)}: output path contains a NUL character"
-    if any(len(part.encode()) > 255 for part in f.path.parts):
+    if any(len(part.encode()) > 255 for part in raw.split(os.sep)):
         return f"{_origin(f)}: output path has a name longer than 255 bytes"
-    resolved = _resolve_existing(Path(os.path.normpath(f.path)), folders)
-    if not resolved.is_relative_to(project):
+    resolved = _resolve_existing(os.path.normpath(raw), folders)
+    if resolved != project and not resolved.startswith(project + os.sep):
         return f"{_origin(f)}: output path {raw} leaves the project {project}"
     return None
 
 
-def _resolve_existing(path: Path, folders: dict[Path, Path]) -> Path:
+def _resolve_existing(path: str, folders: dict[str, str]) -> str:
     """Resolve symlinks in the part of ``path`` that exists.
 
     Many outputs share a folder, so each folder is resolved once (``folders``
-    caches it); only a file that is itself a link costs a second look.
+    caches it); only a file that is itself a link costs a second look. Plain
+    strings: pathlib objects cost more than the checks themselves here.
     """
-    parent = folders.get(path.parent)
+    folder, name = os.path.split(path)
+    parent = folders.get(folder)
     if parent is None:
-        parent = folders[path.parent] = path.parent.resolve(strict=False)
-    target = parent / path.name
-    return target.resolve(strict=False) if target.is_symlink() else target
+        parent = folders[folder] = os.path.realpath(folder)
+    target = os.path.join(parent, name)
+    return os.path.realpath(target) if os.path.islink(target) else target
 
 
 def make_plan(
@@ -205,7 +210,7 @@ def same_but_eol(a: bytes, b: bytes) -> bool:
 def _plan_file(
     f: RenderedFile, rel: str, entry: Entry | None, force: bool
 ) -> PlannedFile:
-    before = _read(f.path)
+    before = f.disk if f.disk is not None else _read(f.path)
     content = f.content.encode("utf-8")
     planned = PlannedFile(
         rel,

@@ -12,6 +12,7 @@ backend kind).
 
 from __future__ import annotations
 
+import functools
 import logging
 import re
 from collections.abc import Callable
@@ -165,6 +166,37 @@ def _with_known_names(error: TemplateError, context: dict[str, Any]) -> Template
     return error
 
 
+_PLAIN_VARIABLE = re.compile(r"\{\{\s*([A-Za-z_]\w*)\s*\}\}")
+
+
+@functools.lru_cache(maxsize=256)
+def _pattern(text: str) -> tuple[list[str], list[str]] | None:
+    """Literal parts and variable names of ``text`` if it only uses
+    ``{{ name }}``; None when it needs the template engine."""
+    literals = _PLAIN_VARIABLE.split(text)[::2]
+    if any(mark in part for part in literals for mark in ("{{", "{%", "{#")):
+        return None
+    return literals, _PLAIN_VARIABLE.findall(text)
+
+
+def _substitute(text: str, context: dict[str, Any]) -> str | None:
+    """``text`` rendered without the engine when it is plain ``{{ name }}``
+    substitution of strings and integers (printed the same way by Tera and
+    Jinja); None means "ask the engine", which also reports any error."""
+    pattern = _pattern(text)
+    if pattern is None:
+        return None
+    literals, names = pattern
+    out = [literals[0]]
+    for name, literal in zip(names, literals[1:], strict=True):
+        value = context.get(name)
+        if not isinstance(value, str | int) or isinstance(value, bool):
+            return None
+        out.append(str(value))
+        out.append(literal)
+    return "".join(out)
+
+
 def _at_row(error: TemplateError, index: int | None) -> TemplateError:
     """The error with the row it happened on added to each message."""
     if index is not None:
@@ -206,12 +238,14 @@ def _render_one(
     label = f"rule `{rule.name}`" + (f", row {index + 1}" if index is not None else "")
     # Names without the row, so each rule's inline texts compile once; the row
     # goes into the message of any error instead.
+    rel = _substitute(rule.output_file, context)
     try:
-        rel = engine.render_string(
-            rule.output_file,
-            context,
-            name=f"{manifest.path.name}: output_file of rule `{rule.name}`",
-        )
+        if rel is None:
+            rel = engine.render_string(
+                rule.output_file,
+                context,
+                name=f"{manifest.path.name}: output_file of rule `{rule.name}`",
+            )
     except TemplateError as exc:
         raise _at_row(exc, index) from None
     if not rel.strip():
@@ -230,10 +264,10 @@ def _render_one(
         except TemplateError as exc:
             raise _at_row(exc, index) from None
         content = valid_utf8(content, manifest.path)
-        template_name = "<inline>"
+        template_name, disk = "<inline>", None
     else:
         path = _template_path(manifest, engine, rule, context, label)
-        content = _render_cached(
+        content, disk = _render_cached(
             manifest, engine, rule, context, index, rel.strip(), path, cache
         )
         template_name = str(path)
@@ -246,6 +280,7 @@ def _render_one(
         mode=rule.mode,
         row=index,
         template=template_name,
+        disk=disk,
     )
 
 
@@ -258,7 +293,7 @@ def _render_cached(
     rel: str,
     path: Path,
     cache: RenderCache | None,
-) -> str:
+) -> tuple[str, bytes | None]:
     """Render a per-row file, or reuse last run's bytes for an unchanged row."""
     key = None
     if cache is not None and index is not None and rule.mode != "Merge":
@@ -266,11 +301,11 @@ def _render_cached(
     if key is not None and cache is not None:
         hit = cache.lookup(key, manifest.output_dir / rel)
         if hit is not None:
-            return hit
+            return hit.decode("utf-8"), hit
     content = valid_utf8(engine.render_file(path, context), path)
     if key is not None and cache is not None:
         cache.store(key, rel, content)
-    return content
+    return content, None
 
 
 def valid_utf8(content: str, template: Path | str) -> str:
