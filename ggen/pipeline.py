@@ -45,7 +45,7 @@ from ggen.incremental import (
     save_state,
 )
 from ggen.infer import InferenceResult, infer
-from ggen.manifest import Manifest, load_manifest
+from ggen.manifest import GenerationRule, Manifest, load_manifest
 from ggen.model import RenderedFile
 from ggen.plan import (
     Action,
@@ -180,7 +180,7 @@ class _Watchdog:
     def __init__(self, seconds: float | None) -> None:
         self.seconds = seconds
         self.current = "loading"
-        self._old: object = None
+        self._old: Callable[[int, FrameType | None], object] | int | None = None
 
     def __enter__(self) -> _Watchdog:
         if self.seconds:
@@ -198,7 +198,7 @@ class _Watchdog:
         """Stop the timer (before writing starts: writes are never cut short)."""
         if self.seconds:
             signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, self._old)  # type: ignore[arg-type]
+            signal.signal(signal.SIGALRM, self._old or signal.SIG_DFL)
             self.seconds = None
 
     def __exit__(self, *exc: object) -> None:
@@ -533,7 +533,7 @@ def _refuse_if_needed(plan: Plan, dry_run: bool) -> None:
     )
 
 
-def _selected_rules(manifest: Manifest, names: tuple[str, ...]) -> list:  # type: ignore[type-arg]
+def _selected_rules(manifest: Manifest, names: tuple[str, ...]) -> list[GenerationRule]:
     if not names:
         return list(manifest.rules)
     known = {r.name for r in manifest.rules}
