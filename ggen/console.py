@@ -30,9 +30,19 @@ _VERBS = {
 }
 
 
+_consoles: dict[int, Console] = {}
+
+
 def _stderr() -> Console:
-    # Built per call so tests that swap sys.stderr see the output.
-    return Console(file=sys.stderr, highlight=False, soft_wrap=True, emoji=False)
+    """A rich console on the current ``sys.stderr`` (tests swap it), made once
+    per stream: building one costs more than printing a line."""
+    stream = sys.stderr
+    console = _consoles.get(id(stream))
+    if console is None or console.file is not stream:
+        console = Console(file=stream, highlight=False, soft_wrap=True, emoji=False)
+        _consoles.clear()
+        _consoles[id(stream)] = console
+    return console
 
 
 class ConsoleReporter:
@@ -46,8 +56,10 @@ class ConsoleReporter:
         self.dry_run = dry_run
 
     def _print(self, text: str) -> None:
+        # Plain text needs no rich rendering; a sync of 50,000 files prints as
+        # many lines.
         if not self.quiet:
-            _stderr().print(text, markup=False)
+            sys.stderr.write(text + "\n")
 
     def stage(self, number: int, title: str, detail: str) -> None:
         """``[μ₁] Loading ontology... ✓ 224 triples (2 files)``."""
