@@ -86,7 +86,11 @@ def unwritable(plan: Plan) -> list[Problem]:
         if planned.action not in (Action.CREATE, Action.UPDATE):
             continue
         path = planned.path
-        if path.is_dir():
+        try:
+            mode = os.stat(path).st_mode  # one look answers both questions
+        except OSError:
+            continue  # nothing there yet: the write creates it
+        if stat.S_ISDIR(mode):
             problems.append(
                 Problem(
                     f"cannot write {planned.rel}: a folder is in the way",
@@ -94,7 +98,7 @@ def unwritable(plan: Plan) -> list[Problem]:
                     hint="rename the folder, or change the rule's output_file",
                 )
             )
-        elif path.exists() and not path.stat().st_mode & stat.S_IWUSR:
+        elif not mode & stat.S_IWUSR:
             problems.append(
                 Problem(
                     f"cannot write {planned.rel}: the file is read-only",
