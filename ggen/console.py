@@ -75,6 +75,8 @@ class ConsoleReporter:
             self._print(f"     - {planned.action.value}: {planned.rel}{note}")
             return
         verb, note = _VERBS[planned.action]
+        if planned.action is Action.SKIP and planned.reason:
+            note = f" ({planned.reason})"
         if planned.forced:
             verb, note = "Overwrote", f" ({planned.reason}; --force)"
         self._print(f"     - {verb} {planned.rel}{note}")

@@ -169,11 +169,11 @@ def parse(path: Path) -> FrontMatter | None:
         sparql=_queries(data.get("sparql"), path),
         for_each=_opt_str(data, "for_each"),
         when=_opt_str(data, "when"),
-        skip_empty=bool(data.get("skip_empty", False)),
-        unless_exists=bool(data.get("unless_exists", False)),
-        force=bool(data.get("force", False)),
+        skip_empty=_flag(data, "skip_empty", path),
+        unless_exists=_flag(data, "unless_exists", path),
+        force=_flag(data, "force", path),
         skip_if=_opt_str(data, "skip_if"),
-        inject=bool(data.get("inject", False)),
+        inject=_flag(data, "inject", path),
         before=_opt_str(data, "before"),
         after=_opt_str(data, "after"),
         at_line=int(data["at_line"]) if data.get("at_line") is not None else None,
@@ -209,6 +209,18 @@ def _check_keys(data: dict[str, Any], path: Path, block: str) -> None:
             if close
             else "known keys: " + ", ".join(sorted(USED_KEYS)),
         )
+
+
+def _flag(data: dict[str, Any], key: str, path: Path) -> bool:
+    """A true/false key; anything else (``"false"`` in quotes) is an error."""
+    value = data.get(key, False)
+    if not isinstance(value, bool):
+        raise TemplateError(
+            f"front matter `{key}` must be true or false, not {value!r}",
+            Location(path, 1),
+            hint=f"write `{key}: true` or `{key}: false`, without quotes",
+        )
+    return value
 
 
 def _opt_str(data: dict[str, Any], key: str) -> str | None:

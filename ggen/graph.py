@@ -230,8 +230,10 @@ def _syntax_error(path: Path, text: str | None, exc: SyntaxError) -> OntologyErr
                 excerpt += "\n    " + " " * (col - 1) + "^"
     hint = "fix the syntax at that position"
     if "unexpected end" in message.lower():
-        hint = ("the file ends in the middle of a statement: the last one may "
-                "be missing its final dot")
+        hint = (
+            "the file ends in the middle of a statement: the last one may "
+            "be missing its final dot"
+        )
     elif "dot" in message.lower():
         hint = (
             "a statement ends with ` .`: the one before this position may "
@@ -350,6 +352,8 @@ def _sparql_error(
         message = match.group(3)
     excerpt = None
     lines = query.splitlines()
+    if line is not None and line > len(lines) and lines:  # ran off the end
+        line, col = len(lines), len(lines[-1]) + 1
     if line is not None and 0 < line <= len(lines):
         excerpt = lines[line - 1].rstrip()
         if col is not None and col > 0:

@@ -260,11 +260,10 @@ def generate(
         planned_against = record_sha(manifest.root)
         record = load_record(manifest.root)
         rules_run = {o.rule for o in outcomes} | {r.name for r in rules}
-        if manifest.templates_dir is not None and not options.rules:
-            # A template that was deleted leaves orphans too.
-            rules_run |= {
-                e.rule for e in record.files.values() if e.rule.startswith("template:")
-            }
+        if not options.rules:
+            # A whole run owns every recorded file: those of a rule or template
+            # that was removed are orphans too. (--rule runs own their rules'.)
+            rules_run |= {e.rule for e in record.files.values()}
         plan = make_plan(rendered, record, manifest.root, rules_run, options.force)
     inputs, rule_inputs = input_hashes(manifest, graph, outcomes)
     facts.inputs = _input_files(manifest, graph, outcomes)

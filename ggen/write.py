@@ -93,7 +93,7 @@ def unwritable(plan: Plan) -> list[Problem]:
         if stat.S_ISDIR(mode):
             problems.append(
                 Problem(
-                    f"cannot write {planned.rel}: a folder is in the way",
+                    "cannot write it: a folder is in the way",
                     Location(path),
                     hint="rename the folder, or change the rule's output_file",
                 )
@@ -101,7 +101,7 @@ def unwritable(plan: Plan) -> list[Problem]:
         elif not mode & stat.S_IWUSR:
             problems.append(
                 Problem(
-                    f"cannot write {planned.rel}: the file is read-only",
+                    "cannot write it: the file is read-only",
                     Location(path),
                     hint=f"make it writable (chmod u+w {planned.rel}) if ggen should "
                     "update it",
@@ -169,13 +169,14 @@ def _remove_empty_parents(folder: Path, root: Path) -> None:
 def _os_error(planned: PlannedFile, exc: OSError) -> WriteError:
     reason = exc.strerror or str(exc)
     hint = "check the permissions of the file and its folder"
-    if exc.errno == errno.ENOSPC:
+    if exc.errno == errno.ENOTDIR:
+        hint = "a file stands where the path needs a folder: move it, or change "
+        hint += "the rule's output_file"
+    elif exc.errno == errno.ENOSPC:
         hint = "free disk space, then run `ggen sync` again"
     elif exc.errno in (errno.EROFS,):
         hint = "the file system is read-only: write elsewhere or remount"
-    return WriteError(
-        f"cannot write {planned.rel}: {reason}", Location(planned.path), hint=hint
-    )
+    return WriteError(f"cannot write it: {reason}", Location(planned.path), hint=hint)
 
 
 @contextlib.contextmanager

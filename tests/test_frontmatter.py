@@ -204,3 +204,11 @@ def test_deleted_template_leaves_an_orphan_that_is_removed(make_project, sync):
     assert result.code == 0, result.err
     assert not (root / "out/x.txt").exists()
     assert "Deleted out/x.txt" in result.err
+
+
+def test_a_quoted_boolean_is_an_error(make_project, sync):
+    tpl = _fm('to: "out/x.txt"\nunless_exists: "false"', "x\n")
+    root = _project(make_project, {"x.tmpl": tpl})
+    result = sync(root)
+    assert result.code == 4
+    assert "`unless_exists` must be true or false, not 'false'" in result.err

@@ -10,7 +10,7 @@ import sys
 import time
 
 import pytest
-from conftest import ONTOLOGY, manifest, record, rule, stat_tree, tree
+from conftest import ONTOLOGY, dump_toml, manifest, record, rule, stat_tree, tree
 
 THIRD = ONTOLOGY + '\nex:gamma a ex:Thing ; ex:name "gamma" ; ex:size 3 .\n'
 
@@ -280,7 +280,7 @@ def test_read_only_folder(make_project, sync, monkeypatch):
     result = sync(root)
     monkeypatch.setattr(os, "open", real_open)
     assert result.code == 5
-    assert "cannot write out/alpha.txt: Permission denied" in result.err
+    assert "out/alpha.txt: cannot write it: Permission denied" in result.err
     assert "permissions" in result.err
     assert "Traceback" not in result.err
     out = root / "out"
@@ -478,7 +478,7 @@ def test_folder_in_the_way_is_refused_before_anything_is_written(
     (root / "out/beta.txt").mkdir(parents=True)
     result = sync(root)
     assert result.code == 5
-    assert "cannot write out/beta.txt: a folder is in the way" in result.err
+    assert "out/beta.txt: cannot write it: a folder is in the way" in result.err
     assert not (root / "out/alpha.txt").exists()
 
 
@@ -501,3 +501,25 @@ def test_partial_run_keeps_the_other_rules_hashes(make_project, sync):
     (root / "onto.ttl").write_text((root / "onto.ttl").read_text() + "\n")
     assert sync(root, "--rule", "one").code == 0
     assert record(root)["rules"] == before
+
+
+def test_files_of_a_rule_removed_from_the_manifest_are_orphans(make_project, sync):
+    rules = [rule(name="one"), rule(name="two", output_file="out/two-{{ name }}.txt")]
+    root = make_project(manifest_data=manifest(rules))
+    assert sync(root).code == 0
+    (root / "ggen.toml").write_text(dump_toml(manifest([rule(name="one")])))
+    check = sync(root, "--check")
+    assert check.code == 8
+    assert "orphaned  out/two-alpha.txt" in check.err
+    assert sync(root).code == 0
+    assert not (root / "out/two-alpha.txt").exists()
+    assert all(e["rule"] == "one" for e in record(root)["files"].values())
+
+
+def test_a_file_where_a_folder_is_needed_gets_a_hint(make_project, sync):
+    root = make_project(manifest_data=manifest([rule(output_file="out/x/{{ name }}")]))
+    (root / "out").mkdir()
+    (root / "out/x").write_text("a file, not a folder\n")
+    result = sync(root)
+    assert result.code == 5
+    assert "a file stands where the path needs a folder" in result.err
