@@ -18,6 +18,9 @@ class Literal(str):
     ``value.datatype`` give the tag and the datatype IRI (or None).
     """
 
+    # No per-instance dict: a large ontology yields hundreds of thousands.
+    __slots__ = ("datatype", "lang")
+
     lang: str | None
     datatype: str | None
 
