@@ -189,16 +189,14 @@ class RenderCache:
         template_sha = self.template_key(template)
         if template_sha is None:
             return None
-        values = sorted(
-            (
-                name,
-                type(value).__name__,
-                str(value),
-                str(getattr(value, "lang", "") or ""),
-            )
-            for name, value in row.items()
-        )
-        text = json.dumps([__version__, rule, rel, template_sha, values])
+        # Unit and record separators keep the parts apart; str() of each
+        # value plus its type and language tag identifies it.
+        parts = [__version__, rule, rel, template_sha]
+        for name in sorted(row):
+            value = row[name]
+            lang = getattr(value, "lang", None) or ""
+            parts.append(f"{name}\x1f{type(value).__name__}\x1f{value}\x1f{lang}")
+        text = "\x1e".join(parts)
         return sha256(text.encode())
 
     def lookup(self, key: str, target: Path) -> bytes | None:

@@ -250,12 +250,22 @@ class TeraRuntime(Extension):
 
     def _find(self, context: Context, name: str) -> tuple[bool, Any]:
         """Frames first, then the values the template was rendered with."""
-        for frame in _reachable_frames(_frames(context)):
-            found, value = frame.find(name)
-            if found:
-                return True, value
-        if name in context.parent and not _is_plumbing(name, context.parent[name]):
-            return True, context.parent[name]
+        # The same walk as _reachable_frames, unrolled: this runs for every
+        # variable a template prints, so it is the hottest path of a render.
+        frames = _frames(context)
+        for index in range(len(frames) - 1, -1, -1):
+            frame = frames[index]
+            if name in frame.names:
+                return True, frame.names[name]
+            if frame.loop is not None:
+                found, value = frame.find(name)
+                if found:
+                    return True, value
+            if frame.kind in ("macro", "origin"):
+                break
+        parent = context.parent
+        if name in parent and not _is_plumbing(name, parent[name]):
+            return True, parent[name]
         return False, None
 
     def _available(self, context: Context) -> list[str]:
