@@ -6,8 +6,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
 from conftest import ONTOLOGY, stat_tree
+
 from ggen.templating.engine import TemplateEngine
 
 NOOP = "Inputs unchanged since the last sync"
