@@ -28,6 +28,7 @@ from typing import Any
 from ggen.model import Literal, Row
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
+_XSD_STRING = XSD + "string"
 _INTEGER_TYPES = {
     XSD + name
     for name in (
@@ -74,6 +75,8 @@ def convert(term: Any, decimals: Mapping[str, str] | None = None) -> Any:
         return _Blank(term.value)
     if isinstance(term, ox.Literal):
         value, datatype = term.value, term.datatype.value
+        if datatype == _XSD_STRING:  # the common case, without _literal's tests
+            return Literal(value)
         if decimals and datatype == XSD + "decimal":
             value = decimals.get(value, value)
         return _literal(value, datatype, term.language)
@@ -107,13 +110,21 @@ def rows_from(
     solutions: Any, query: str, decimals: Mapping[str, str] | None = None
 ) -> list[Row]:
     """Plain rows from Oxigraph solutions, in a deterministic order."""
+    import pyoxigraph as ox
+
     names = [v.value for v in solutions.variables]
+    columns = list(enumerate(names))
+    named_node = ox.NamedNode  # IRIs are most values: handled inline
     raw: list[dict[str, Any]] = []
     for solution in solutions:
         row: dict[str, Any] = {}
-        for index, name in enumerate(names):
+        for index, name in columns:
             term = solution[index]
-            if term is not None:
+            if term is None:
+                continue
+            if type(term) is named_node:
+                row[name] = term.value
+            else:
                 row[name] = convert(term, decimals)
         raw.append(row)
     ordered = order_rows(raw, names, query)

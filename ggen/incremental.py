@@ -189,14 +189,12 @@ class RenderCache:
         template_sha = self.template_key(template)
         if template_sha is None:
             return None
-        # Unit and record separators keep the parts apart; str() of each
-        # value plus its type and language tag identifies it.
-        parts = [__version__, rule, rel, template_sha]
-        for name in sorted(row):
-            value = row[name]
-            lang = getattr(value, "lang", None) or ""
-            parts.append(f"{name}\x1f{type(value).__name__}\x1f{value}\x1f{lang}")
-        text = "\x1e".join(parts)
+        # repr() tells a string from a number, a Decimal or a bool; language
+        # tags are not in it, so they are added.
+        langs = [getattr(v, "lang", None) for v in row.values()]
+        text = (
+            f"{__version__}\x1e{rule}\x1e{rel}\x1e{template_sha}\x1e{row!r}\x1e{langs}"
+        )
         return sha256(text.encode())
 
     def lookup(self, key: str, target: Path) -> bytes | None:
@@ -205,7 +203,8 @@ class RenderCache:
         if entry is None:
             return None
         try:
-            data = target.read_bytes()
+            with open(target, "rb") as handle:  # cheaper than Path.read_bytes
+                data = handle.read()
         except OSError:
             return None
         if sha256(data) != entry[1]:

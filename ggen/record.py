@@ -15,12 +15,14 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ggen.errors import Location, ManifestError
 
 RECORD_PATH = Path(".ggen") / "generated.json"
+_quote: Callable[[str], str] = json.encoder.encode_basestring_ascii
 FORMAT_VERSION = 1
 
 
@@ -65,11 +67,15 @@ class Record:
         lines.append("  },")
         lines.append('  "files": {')
         file_lines = []
+        quote = _quote  # the same text json.dumps gives a string, much cheaper
         for path, entry in sorted(self.files.items()):
-            item = {"rule": entry.rule, "sha256": entry.sha256}
+            line = (
+                f'    {quote(path)}: {{"rule": {quote(entry.rule)}, '
+                f'"sha256": {quote(entry.sha256)}'
+            )
             if entry.generated_sha256:
-                item["generated_sha256"] = entry.generated_sha256
-            file_lines.append(f"    {json.dumps(path)}: {json.dumps(item)}")
+                line += f', "generated_sha256": {quote(entry.generated_sha256)}'
+            file_lines.append(line + "}")
         lines.append(",\n".join(file_lines))
         lines.append("  }")
         lines.append("}")
