@@ -8,7 +8,6 @@ it). The CLI is a thin shell over :func:`sync`.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import signal
@@ -45,6 +44,7 @@ from ggen.incremental import (
     save_state,
 )
 from ggen.infer import InferenceResult, infer
+from ggen.inputs import audited_changes, input_files, input_hashes
 from ggen.manifest import GenerationRule, Manifest, load_manifest
 from ggen.model import RenderedFile
 from ggen.plan import (
@@ -56,7 +56,7 @@ from ggen.plan import (
     next_record,
     project_root,
 )
-from ggen.record import RECORD_PATH, Record, load_record, sha256
+from ggen.record import RECORD_PATH, Record, load_record
 from ggen.render import RuleOutcome, make_engine, render_rules
 from ggen.templating import TemplateEngine
 from ggen.validate import ValidationReport, validate
@@ -266,7 +266,7 @@ def generate(
             rules_run |= {e.rule for e in record.files.values()}
         plan = make_plan(rendered, record, manifest.root, rules_run, options.force)
     inputs, rule_inputs = input_hashes(manifest, graph, outcomes)
-    facts.inputs = _input_files(manifest, graph, outcomes)
+    facts.inputs = input_files(manifest, graph, outcomes)
     return Generation(
         manifest,
         graph,
@@ -563,80 +563,6 @@ def _report_validation(report: ValidationReport, reporter: Reporter) -> None:
     if warnings:
         detail = f"✓ 0 violations, {warnings} warning(s)"
     reporter.stage(2, "Validating (SHACL)...", detail)
-
-
-def input_hashes(
-    manifest: Manifest, graph: Graph, outcomes: list[RuleOutcome]
-) -> tuple[dict[str, str], dict[str, dict[str, str]]]:
-    """Hashes of the manifest, and of each rule's query and templates.
-
-    These go into the committed record, which must not change when only the
-    order of triples or imports does; so the ontology and shapes are not
-    hashed here (their bytes change with the order). When a file is stale and
-    none of these hashes moved, the ontology or shapes changed.
-    """
-    inputs = {"manifest": canonical_manifest_hash(manifest)}
-    by_name = {r.name: r for r in manifest.rules}
-    per_rule: dict[str, dict[str, str]] = {}
-    for outcome in outcomes:
-        rule = by_name.get(outcome.rule)
-        templates = hashlib.sha256()
-        for path in outcome.templates:
-            templates.update(sha256(path.read_bytes()).encode())
-        if rule is not None and rule.template.inline is not None:
-            templates.update(rule.template.inline.encode())
-        hashes = {"template": templates.hexdigest()}
-        if rule is not None:
-            hashes["query"] = sha256(rule.query.read().encode())
-        per_rule[outcome.rule] = hashes
-    return inputs, per_rule
-
-
-def canonical_manifest_hash(manifest: Manifest) -> str:
-    """A hash of what the manifest says, blind to layout, comments and the
-    order of imports."""
-    data = json.loads(json.dumps(manifest.raw, default=str))
-    ontology = data.get("ontology")
-    if isinstance(ontology, dict) and isinstance(ontology.get("imports"), list):
-        ontology["imports"] = sorted(str(i) for i in ontology["imports"])
-    return sha256(json.dumps(data, sort_keys=True).encode())
-
-
-def audited_changes(manifest: Manifest) -> list[str]:
-    """Ontology, shapes and inference files whose bytes differ from the last
-    audit's record of them (empty when there is no audit)."""
-    path = manifest.root / ".ggen" / "audit" / "latest.json"
-    try:
-        inputs = json.loads(path.read_text(encoding="utf-8"))["inputs"]
-    except (OSError, ValueError, KeyError, TypeError):
-        return []
-    changed = []
-    for item in inputs:
-        if item.get("kind") not in ("ontology", "shapes", "inference"):
-            continue
-        try:
-            now = sha256((manifest.root / item["path"]).read_bytes())
-        except OSError:
-            now = "missing"
-        if now != item.get("sha256"):
-            changed.append(f"{item['kind']} {item['path']}")
-    return sorted(changed)
-
-
-def _input_files(
-    manifest: Manifest, graph: Graph, outcomes: list[RuleOutcome]
-) -> dict[str, list[Path]]:
-    by_name = {r.name: r for r in manifest.rules}
-    queries = [by_name[o.rule].query.file for o in outcomes if o.rule in by_name]
-    inference = [r.construct.file for r in manifest.inference]
-    return {
-        "manifest": [manifest.path],
-        "ontology": [f.path for f in graph.files],
-        "shapes": list(manifest.shacl),
-        "query": [q for q in queries if q is not None],
-        "inference": [q for q in inference if q is not None],
-        "template": [t for o in outcomes for t in o.templates],
-    }
 
 
 def _load_detail(graph: Graph, inferred: list[InferenceResult]) -> str:
