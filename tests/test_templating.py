@@ -368,3 +368,41 @@ def test_jinja_dialect_undefined_is_a_template_error(tmp_path: Path) -> None:
 def test_missing_file_is_a_template_error(tmp_path: Path) -> None:
     with pytest.raises(TemplateError, match="cannot read"):
         TemplateEngine(tmp_path).render_file(tmp_path / "absent.tera", {})
+
+
+# --- the fast print path --------------------------------------------------
+
+
+def test_printed_paths_call_the_runtime_directly(engine: TemplateEngine) -> None:
+    source = engine._tera.compile("{{ r.name }}{{ n + 1 }}", "t", "t", raw=True)
+    assert ".show(context, 'r', 'name')" in source
+    assert "context.call(" not in source
+
+
+def test_fast_paths_print_what_the_general_path_prints(
+    engine: TemplateEngine,
+) -> None:
+    row = Row(name="ada", n=3, flag=True, tags=["x", 2], lit=Literal("hi", "en"))
+    text = (
+        "{{ r.name }}|{{ r['?name'] }}|{{ r.n }}|{{ r.flag }}|{{ r.tags }}|"
+        "{{ r.tags.1 }}|{{ r.lit }}|{{ r.lit.lang }}|{{ d.k }}|{{ d.n }}"
+    )
+    out = render(engine, text, r=row, d={"k": "v", "n": 1.5})
+    assert out == "ada|ada|3|true|[x, 2]|2|hi|en|v|1.5"
+
+
+def test_a_miss_on_the_fast_path_names_the_whole_path(
+    engine: TemplateEngine,
+) -> None:
+    error = fails(engine, "{{ r.name.first }}", r=Row(name="ada"))
+    assert "r.name.first" in str(error)
+    error = fails(engine, "{{ d.missing }}", d={"k": 1})
+    assert "d.missing" in str(error)
+
+
+def test_loop_names_shadow_in_tera_order(engine: TemplateEngine) -> None:
+    text = (
+        "{% for k, v in m %}{{ k }}={{ v }};{% set v = 'set' %}{{ v }};"
+        "{{ loop.index }}{% endfor %}"
+    )
+    assert render(engine, text, m={"a": 1, "b": 2}) == "a=1;set;1b=2;set;2"

@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import operator
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NoReturn
@@ -38,11 +39,17 @@ from jinja2.lexer import Token, TokenStream
 from jinja2.parser import Parser
 from jinja2.runtime import Context
 
-from ggen.model import Literal
+from ggen.model import Literal, Row
 from ggen.templating import values
 from ggen.templating.values import TeraValueError
 
 EXTENSION_ID = "ggen.templating.dialect.TeraRuntime"
+# Jinja2 globals that are not template variables in Tera.
+_PLUMBING = frozenset({"range", "dict", "lipsum", "cycler", "joiner", "namespace"})
+# Frames a variable lookup does not look past.
+_SCOPE_EDGES = frozenset({"macro", "origin"})
+# What a failed lookup step returns (None is a value a template can hold).
+_MISSING: Any = object()
 _GLOBAL_MARK = "__tera_set_global__:"
 _MACRO_SEPARATOR = "::"
 
@@ -173,9 +180,14 @@ class TeraContext(Context):
 
 def _frames(context: Context) -> list[Frame]:
     """The frame stack of a context (every Tera render uses TeraContext)."""
-    if not isinstance(context, TeraContext):
-        raise TypeError("a Tera template was rendered without its context class")
-    return context.tera_frames
+    # Asking forgiveness: an isinstance check per variable read is measurable.
+    try:
+        frames: list[Frame] = context.tera_frames  # type: ignore[attr-defined]
+    except AttributeError:
+        raise TypeError(
+            "a Tera template was rendered without its context class"
+        ) from None
+    return frames
 
 
 def _reachable_frames(frames: list[Frame]) -> Iterator[Frame]:
@@ -231,42 +243,62 @@ class TeraRuntime(Extension):
 
     def lookup(self, context: Context, name: str, *keys: object) -> Any:
         """Resolve ``name`` then follow ``keys``; undefined if anything is missing."""
-        found, value = self._find(context, name)
-        if not found:
+        value = self._find(context, name)
+        if value is _MISSING:
             return TeraUndefined(name, self._available(context))
         for depth, key in enumerate(keys):
             value = _step(value, key)
-            if isinstance(value, TeraUndefined):
+            if value is _MISSING or isinstance(value, TeraUndefined):
                 text = path_text(name, keys[: depth + 1])
                 return TeraUndefined(text, self._available(context))
         return value
 
+    def show(self, context: Context, name: str, *keys: object) -> str:
+        """``{{ name.key }}``: :meth:`lookup` and print in one call."""
+        # lookup's walk without its call; any miss goes the long way round so
+        # the undefined value is built, and reported, in one place.
+        value = self._find(context, name)
+        if value is _MISSING:
+            return show_value(self.lookup(context, name, *keys))
+        for key in keys:
+            value = _step(value, key)
+            if value is _MISSING or isinstance(value, TeraUndefined):
+                return show_value(self.lookup(context, name, *keys))
+        return show_value(value)
+
     def item(self, value: Any, key: object) -> Any:
         """``value[key]`` on something that is not a plain variable path."""
         result = _step(value, key)
-        if isinstance(result, TeraUndefined):
+        if result is _MISSING or isinstance(result, TeraUndefined):
             return TeraUndefined(path_text("<value>", [key]))
         return result
 
-    def _find(self, context: Context, name: str) -> tuple[bool, Any]:
-        """Frames first, then the values the template was rendered with."""
-        # The same walk as _reachable_frames, unrolled: this runs for every
-        # variable a template prints, so it is the hottest path of a render.
-        frames = _frames(context)
-        for index in range(len(frames) - 1, -1, -1):
-            frame = frames[index]
-            if name in frame.names:
-                return True, frame.names[name]
-            if frame.loop is not None:
-                found, value = frame.find(name)
-                if found:
-                    return True, value
-            if frame.kind in ("macro", "origin"):
+    def _find(self, context: Context, name: str) -> Any:
+        """Frames first, then the render values; ``_MISSING`` if none has it."""
+        # The same walk as _reachable_frames and Frame.find, unrolled: this
+        # runs for every variable a template prints, the hottest path here.
+        try:
+            frames: list[Frame] = context.tera_frames  # type: ignore[attr-defined]
+        except AttributeError:
+            frames = _frames(context)  # raises the explanatory TypeError
+        for frame in reversed(frames):
+            names = frame.names
+            if name in names:
+                return names[name]
+            state = frame.loop
+            if state is not None:
+                if name == "loop":
+                    return state.info()
+                if name == state.key_name:
+                    return state.entries[state.index][0]
+                if name == state.value_name:
+                    return state.entries[state.index][1]
+            if frame.kind in _SCOPE_EDGES:
                 break
         parent = context.parent
-        if name in parent and not _is_plumbing(name, parent[name]):
-            return True, parent[name]
-        return False, None
+        if name in parent and name not in _PLUMBING:
+            return parent[name]
+        return _MISSING
 
     def _available(self, context: Context) -> list[str]:
         """Every variable name a lookup could have found, sorted."""
@@ -410,7 +442,21 @@ class TeraRuntime(Extension):
 
 def _is_plumbing(name: str, value: object) -> bool:
     """Jinja2 globals that are not template variables in Tera."""
-    return name in ("range", "dict", "lipsum", "cycler", "joiner", "namespace")
+    return name in _PLUMBING
+
+
+def show_value(value: Any) -> str:
+    """What ``{{ value }}`` writes: Tera's printing, undefined is an error."""
+    # Exact str and int are most of what templates print; the checks below
+    # would reach the same text for them, only later.
+    kind = type(value)
+    if kind is str:
+        return value  # type: ignore[no-any-return]
+    if kind is int:
+        return str(value)
+    if isinstance(value, jinja2.Undefined):
+        value._fail_with_undefined_error()
+    return values.render(value)
 
 
 def _is_macro_path(tokens: list[Token]) -> bool:
@@ -420,22 +466,27 @@ def _is_macro_path(tokens: list[Token]) -> bool:
 
 
 def _step(value: Any, key: object) -> Any:
-    """One step of a path: object key, array index, or a literal's lang/datatype."""
+    """One step of a path: object key, array index, or a literal's lang/datatype.
+
+    ``_MISSING`` when the step leads nowhere.
+    """
+    kind = type(value)
+    # Plain dicts and rows (for keys without Row's ``?`` prefix) mean exactly
+    # ``value[key] if key in value``; one dict.get is cheaper.
+    if kind is dict or (kind is Row and type(key) is str and key[:1] != "?"):
+        return dict.get(value, key, _MISSING)
     if isinstance(value, jinja2.Undefined):
-        return TeraUndefined("?")
+        return _MISSING
     if isinstance(value, Mapping):
-        return value[key] if key in value else TeraUndefined("?")
+        # Not .get(): a mapping may define `in` and `[]` alone (as Row does).
+        return value[key] if key in value else _MISSING  # noqa: SIM401
     if values.is_array(value) and not isinstance(value, str):
         index = _as_index(key)
         items: Sequence[Any] = value
-        return (
-            items[index]
-            if index is not None and index < len(items)
-            else TeraUndefined("?")
-        )
+        return items[index] if index is not None and index < len(items) else _MISSING
     if isinstance(value, Literal) and key in ("lang", "datatype"):
         return getattr(value, str(key))
-    return TeraUndefined("?")
+    return _MISSING
 
 
 def _as_index(key: object) -> int | None:
@@ -473,6 +524,20 @@ def _require_defined(*operands: Any) -> None:
             operand._fail_with_undefined_error()
 
 
+# Built once, not per comparison or sum: these run inside template loops.
+_ORDERINGS: dict[str, Callable[[float, float], bool]] = {
+    "lt": operator.lt,
+    "lteq": operator.le,
+    "gt": operator.gt,
+    "gteq": operator.ge,
+}
+_OPERATIONS: dict[str, Callable[[Any, Any], Any]] = {
+    "add": operator.add,
+    "sub": operator.sub,
+    "mul": operator.mul,
+}
+
+
 def _order(op: str, left: Any, right: Any) -> bool:
     """``<``-style comparisons, which Tera allows on numbers only."""
     if not (values.is_number(left) and values.is_number(right)):
@@ -480,9 +545,8 @@ def _order(op: str, left: Any, right: Any) -> bool:
             f"cannot compare a {values.kind_of(left)} with a {values.kind_of(right)}"
             " (Tera compares numbers only)"
         )
-    a, b = values.as_float(left), values.as_float(right)
-    results = {"lt": a < b, "lteq": a <= b, "gt": a > b, "gteq": a >= b}
-    return results[op]
+    result: bool = _ORDERINGS[op](values.as_float(left), values.as_float(right))
+    return result
 
 
 def _arithmetic(op: str, left: Any, right: Any) -> Any:
@@ -496,14 +560,9 @@ def _arithmetic(op: str, left: Any, right: Any) -> Any:
         if both_int:
             return _rust_remainder(left, right)
         return _float_remainder(values.as_float(left), values.as_float(right))
-    operations: dict[str, Callable[[Any, Any], Any]] = {
-        "add": lambda a, b: a + b,
-        "sub": lambda a, b: a - b,
-        "mul": lambda a, b: a * b,
-    }
     if both_int:
-        return operations[op](left, right)
-    return operations[op](values.as_float(left), values.as_float(right))
+        return _OPERATIONS[op](left, right)
+    return _OPERATIONS[op](values.as_float(left), values.as_float(right))
 
 
 def _rust_remainder(left: int, right: int) -> int:

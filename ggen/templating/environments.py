@@ -15,11 +15,15 @@ import jinja2
 from jinja2 import lexer as jinja_lexer
 from jinja2 import nodes
 
-from ggen.templating import values
-from ggen.templating.dialect import EXTENSION_ID, TeraContext, TeraRuntime
+from ggen.templating.dialect import (
+    EXTENSION_ID,
+    TeraContext,
+    TeraRuntime,
+    show_value,
+)
 from ggen.templating.filters import ggen_filters, tera_filters
 from ggen.templating.functions import QueryFunction, template_functions, tera_tests
-from ggen.templating.rewrite import check, rewrite
+from ggen.templating.rewrite import TeraCodeGenerator, check, rewrite
 from ggen.templating.values import TeraValueError
 
 # Tera string literals: three quote styles, no escape sequences at all.
@@ -57,9 +61,7 @@ class TeraLexer(jinja_lexer.Lexer):
 
 def tera_print(value: Any) -> str:
     """What ``{{ value }}`` writes: Tera's printing, undefined is an error."""
-    if isinstance(value, jinja2.Undefined):
-        value._fail_with_undefined_error()
-    return values.render(value)
+    return show_value(value)
 
 
 def _strict_filter(name: str, function: Callable[..., Any]) -> Callable[..., Any]:
@@ -82,6 +84,7 @@ class TeraEnvironment(jinja2.Environment):
     """Renders the Tera dialect through Jinja2."""
 
     context_class = TeraContext
+    code_generator_class = TeraCodeGenerator
 
     def __init__(self, loader: jinja2.BaseLoader, query: QueryFunction | None) -> None:
         super().__init__(

@@ -8,9 +8,10 @@ comparisons and arithmetic with calls into the runtime (see ``dialect``).
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import Any, TypeGuard, cast
 
 from jinja2 import nodes
+from jinja2.compiler import CodeGenerator, Frame
 from jinja2.visitor import NodeTransformer
 
 from ggen.templating.dialect import (
@@ -357,6 +358,17 @@ class _Rewriter(NodeTransformer):
         """``not`` on a Tera truth value."""
         return nodes.Not(self._truth(node.node), lineno=node.lineno)
 
+    def visit_Output(self, node: nodes.Output) -> nodes.Output:
+        """A printed variable path becomes one ``show`` call, not two steps."""
+        printed: list[nodes.Expr] = []
+        for child in node.nodes:
+            result = self.visit(child)
+            if _is_helper_call(result, "lookup"):
+                result = _call("show", result.args, result.lineno)
+            printed.append(result)
+        node.nodes = printed
+        return node
+
     def visit_If(self, node: nodes.If) -> nodes.If:
         """Conditions use Tera truthiness."""
         node.test = self._truth(cast(nodes.Expr, node.test))
@@ -371,3 +383,64 @@ def rewrite(tree: nodes.Template, next_loop_id: Any) -> nodes.Template:
     result = _Rewriter(next_loop_id).visit(tree)
     assert isinstance(result, nodes.Template)
     return result
+
+
+def _is_helper_call(
+    node: object, helper: str | None = None
+) -> TypeGuard[nodes.Call]:
+    """Whether ``node`` calls a runtime helper (``helper``, or any of them)."""
+    if not isinstance(node, nodes.Call):
+        return False
+    target = node.node
+    return (
+        isinstance(target, nodes.ExtensionAttribute)
+        and target.identifier == EXTENSION_ID
+        and (helper is None or target.name == helper)
+        and not (node.kwargs or node.dyn_args or node.dyn_kwargs)
+    )
+
+
+class TeraCodeGenerator(CodeGenerator):
+    """Jinja2's code generator, calling the runtime helpers directly.
+
+    Jinja2 routes every call through ``context.call``, which inspects the
+    callee for ``pass_context`` markers on each call. The helpers carry no
+    such marker and take the context as an explicit argument, so a direct call
+    means the same and is the largest saving per printed variable. Calls of
+    template functions and macros still go through ``context.call``.
+    """
+
+    def visit_Call(
+        self, node: nodes.Call, frame: Frame, forward_caller: bool = False
+    ) -> None:
+        """A helper call as a plain Python call; anything else as Jinja2 does."""
+        if forward_caller or not _is_helper_call(node):
+            # Jinja2's visit_Call is wrapped: it takes this flag by keyword only.
+            super().visit_Call(node, frame, forward_caller=forward_caller)
+            return
+        self.visit(node.node, frame)
+        self.write("(")
+        for index, arg in enumerate(node.args):
+            if index:
+                self.write(", ")
+            self.visit(arg, frame)
+        self.write(")")
+
+    def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
+        """``show`` already returns the printed text: no ``str``, no finalize."""
+        if not _prints_itself(node, frame):
+            super()._output_child_pre(node, frame, finalize)
+
+    def _output_child_post(
+        self, node: nodes.Expr, frame: Frame, finalize: Any
+    ) -> None:
+        """The closing half of :meth:`_output_child_pre`."""
+        if not _prints_itself(node, frame):
+            super()._output_child_post(node, frame, finalize)
+
+
+def _prints_itself(node: nodes.Expr, frame: Frame) -> bool:
+    """Whether an output child is a ``show`` call in a frame that never escapes."""
+    context = frame.eval_ctx
+    plain = not (context.volatile or context.autoescape)
+    return plain and _is_helper_call(node, "show")
