@@ -400,6 +400,10 @@ def _is_helper_call(
     )
 
 
+# Jinja2 names its own locals l_*, t_* and a few fixed words; this is none.
+_RUNTIME_LOCAL = "tera_runtime"
+
+
 class TeraCodeGenerator(CodeGenerator):
     """Jinja2's code generator, calling the runtime helpers directly.
 
@@ -425,6 +429,22 @@ class TeraCodeGenerator(CodeGenerator):
                 self.write(", ")
             self.visit(arg, frame)
         self.write(")")
+
+    def write_commons(self) -> None:
+        """Jinja2's preamble of root and block functions, plus the runtime."""
+        super().write_commons()
+        # One local instead of a global, a dict and an attribute per call;
+        # macros are nested in root, so they see it too.
+        self.writeline(f"{_RUNTIME_LOCAL} = environment.extensions[{EXTENSION_ID!r}]")
+
+    def visit_ExtensionAttribute(
+        self, node: nodes.ExtensionAttribute, frame: Frame
+    ) -> None:
+        """A runtime helper through the local bound in :meth:`write_commons`."""
+        if node.identifier != EXTENSION_ID:
+            super().visit_ExtensionAttribute(node, frame)
+            return
+        self.write(f"{_RUNTIME_LOCAL}.{node.name}")
 
     def _output_child_pre(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
         """``show`` already returns the printed text: no ``str``, no finalize."""
