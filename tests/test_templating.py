@@ -406,3 +406,11 @@ def test_loop_names_shadow_in_tera_order(engine: TemplateEngine) -> None:
         "{{ loop.index }}{% endfor %}"
     )
     assert render(engine, text, m={"a": 1, "b": 2}) == "a=1;set;1b=2;set;2"
+
+
+def test_quick_comparisons_keep_tera_rules(engine: TemplateEngine) -> None:
+    # Tera compares numbers as f64: these two integers are equal there.
+    big = {"a": 2**53 + 1, "b": 2**53, "s": "x", "f": 1.0, "i": 1}
+    text = "{{ a == b }} {{ s != 'x' }} {{ f == i }} {{ i < f }} {{ s == 'x' }}"
+    assert render(engine, text, **big) == "true false true false true"
+    assert "compares numbers only" in str(fails(engine, "{{ s < 'y' }}", s="x"))

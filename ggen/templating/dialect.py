@@ -403,10 +403,21 @@ class TeraRuntime(Extension):
 
     def compare(self, op: str, left: Any, right: Any) -> bool:
         """``==``, ``!=``, ``<``, ``<=``, ``>``, ``>=``, ``in``, ``not in``."""
+        left_kind, right_kind = type(left), type(right)
+        # The usual operands, plain numbers or plain strings, compared at once;
+        # for them the general rules below come to the same answer (numbers
+        # compare as floats there too).
+        if left_kind in _PLAIN_NUMBERS and right_kind in _PLAIN_NUMBERS:
+            numeric = _NUMBER_COMPARISONS.get(op)
+            if numeric is not None:
+                return numeric(float(left), float(right))
+        elif left_kind is str and right_kind is str and op in ("eq", "ne"):
+            same: bool = left == right
+            return same == (op == "eq")
         _require_defined(left, right)
         if op in ("eq", "ne"):
-            same = values.equal(left, right)
-            return same if op == "eq" else not same
+            equal = values.equal(left, right)
+            return equal if op == "eq" else not equal
         if op in ("in", "notin"):
             found = values.contains(right, left)
             return found if op == "in" else not found
@@ -531,6 +542,12 @@ _ORDERINGS: dict[str, Callable[[float, float], bool]] = {
     "gt": operator.gt,
     "gteq": operator.ge,
 }
+_NUMBER_COMPARISONS: dict[str, Callable[[float, float], bool]] = {
+    **_ORDERINGS,
+    "eq": operator.eq,
+    "ne": operator.ne,
+}
+_PLAIN_NUMBERS = frozenset({int, float})
 _OPERATIONS: dict[str, Callable[[Any, Any], Any]] = {
     "add": operator.add,
     "sub": operator.sub,

@@ -340,7 +340,14 @@ class _Rewriter(NodeTransformer):
 
     def _truth(self, expr: nodes.Expr) -> nodes.Expr:
         """Tera truthiness of a rewritten expression."""
-        return _call("truth", [self.visit(expr)], expr.lineno)
+        value: nodes.Expr = self.visit(expr)
+        # A comparison, or and/or/not of truth values, is already a bool,
+        # which truth() would hand back unchanged.
+        if _is_helper_call(value, "compare") or isinstance(
+            value, nodes.And | nodes.Or | nodes.Not
+        ):
+            return value
+        return _call("truth", [value], expr.lineno)
 
     def visit_And(self, node: nodes.And) -> nodes.Expr:
         """``and`` on Tera truth values."""
