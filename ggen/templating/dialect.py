@@ -261,9 +261,16 @@ class TeraRuntime(Extension):
         if value is _MISSING:
             return show_value(self.lookup(context, name, *keys))
         for key in keys:
-            value = _step(value, key)
+            # _step's first case, inlined: it is nearly every step printed.
+            kind = type(value)
+            if kind is dict or (kind is Row and type(key) is str and key[:1] != "?"):
+                value = dict.get(value, key, _MISSING)
+            else:
+                value = _step(value, key)
             if value is _MISSING or isinstance(value, TeraUndefined):
                 return show_value(self.lookup(context, name, *keys))
+        if type(value) is str:
+            return value
         return show_value(value)
 
     def item(self, value: Any, key: object) -> Any:
