@@ -116,10 +116,24 @@ def outputs_intact(root: Path, record: Record, state: State) -> bool:
     return True
 
 
-def file_stats(root: Path, record: Record) -> dict[str, list[int]]:
-    """Size and modification time of each recorded output, as now on disk."""
+def file_stats(
+    root: Path,
+    record: Record,
+    previous: dict[str, list[int]] | None = None,
+    written: set[str] | None = None,
+) -> dict[str, list[int]]:
+    """Size and modification time of each recorded output, as now on disk.
+
+    A file this run did not write keeps the figures the last run saw
+    (``previous``): looking again costs a system call per file, and figures
+    that went stale only make the next shortcut check hash that file.
+    """
     stats: dict[str, list[int]] = {}
+    previous = previous or {}
     for rel in record.files:
+        if rel in previous and (written is None or rel not in written):
+            stats[rel] = previous[rel]
+            continue
         try:
             info = (root / rel).stat()
         except OSError:

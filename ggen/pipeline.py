@@ -143,6 +143,7 @@ class Generation:
     rendered: list[RenderedFile] = field(default_factory=list)
     rules_run: set[str] = field(default_factory=set)
     record_sha: str = ""
+    previous: State = field(default_factory=State)
 
 
 @dataclass
@@ -210,8 +211,13 @@ def generate(
     options: SyncOptions,
     reporter: Reporter,
     watchdog: _Watchdog,
+    previous: State | None = None,
 ) -> Generation:
-    """Run every stage up to the plan; nothing on disk changes."""
+    """Run every stage up to the plan; nothing on disk changes.
+
+    ``previous`` is what the last successful sync left in .ggen/state.json.
+    """
+    previous = previous or State()
     facts = RunFacts(manifest=manifest.path)
     rules = _selected_rules(manifest, options.rules)
 
@@ -245,7 +251,7 @@ def generate(
         watchdog.current = f"rule `{name}`"
 
     with _timer(facts, "render"):
-        cache = RenderCache(load_state(manifest.root).renders)
+        cache = RenderCache(previous.renders)
         outcomes = render_rules(manifest, graph, engine, rules, on_rule, cache)
         hooks = _render_front_matter(manifest, graph, engine, options, outcomes)
     rendered = [f for o in outcomes for f in o.files]
@@ -283,6 +289,7 @@ def generate(
         rendered,
         rules_run,
         planned_against,
+        previous,
     )
 
 
@@ -290,12 +297,13 @@ def sync(options: SyncOptions, reporter: Reporter | None = None) -> SyncResult:
     """Run ``ggen sync`` as ``options`` say; raise a GgenError on failure."""
     reporter = reporter or SilentReporter()
     manifest = load_manifest(options.manifest)
-    shortcut = _unchanged_since_last_sync(manifest, options, reporter)
+    state = load_state(manifest.root)
+    shortcut = _unchanged_since_last_sync(manifest, options, reporter, state)
     if shortcut is not None:
         return shortcut
     with _Watchdog(options.timeout) as watchdog:
         try:
-            gen = generate(manifest, options, reporter, watchdog)
+            gen = generate(manifest, options, reporter, watchdog, state)
         except _Deadline:
             in_rule = watchdog.current.startswith(("rule", "template"))
             raise TimeoutExpired(
@@ -354,7 +362,7 @@ def _apply(
         if outcome.error is not None:
             raise outcome.error
         _run_hooks(gen, options, reporter, "after")
-        _remember(gen, options)
+        _remember(gen, options, result.written)
         if stop():
             raise Interrupted(
                 "interrupted after every file was written; the record is up to date",
@@ -390,8 +398,9 @@ def _write_all(
         if outcome.error is None:
             record.inputs = gen.inputs
             record.rules = _merged_rule_hashes(gen, options)
-        if _record_changed(root, record, gen.plan):
-            atomic_write(root / RECORD_PATH, record.dumps().encode())
+        text = record.dumps().encode()
+        if _record_changed(root, text, record, gen.plan):
+            atomic_write(root / RECORD_PATH, text)
     return outcome
 
 
@@ -441,7 +450,7 @@ def _options_key(options: SyncOptions) -> str:
     return json.dumps({"rules": sorted(options.rules), "hooks": options.allow_hooks})
 
 
-def _remember(gen: Generation, options: SyncOptions) -> None:
+def _remember(gen: Generation, options: SyncOptions, written: set[str]) -> None:
     """Save the state that lets the next run skip work when nothing changed."""
     root = gen.manifest.root
     used = [t for o in gen.outcomes for t in o.templates]
@@ -452,19 +461,18 @@ def _remember(gen: Generation, options: SyncOptions) -> None:
         # A kept orphan must be reported by every run until it is resolved;
         # an empty fingerprint never matches, so no run takes the shortcut.
         key = ""
-    stats = file_stats(root, record)
+    stats = file_stats(root, record, gen.previous.stats, written)
     renders = gen.cache.current if gen.cache is not None else {}
     save_state(root, State(key, record_sha(root), templates, stats, renders))
 
 
 def _unchanged_since_last_sync(
-    manifest: Manifest, options: SyncOptions, reporter: Reporter
+    manifest: Manifest, options: SyncOptions, reporter: Reporter, state: State
 ) -> SyncResult | None:
     """A no-op result when no input changed and every output is intact."""
     if options.force or options.audit or manifest.require_audit_trail:
         return None
     root = manifest.root
-    state = load_state(root)
     if not state.fingerprint or record_sha(root) != state.record_sha:
         return None
     key = fingerprint(manifest, _options_key(options), state.templates)
@@ -499,9 +507,8 @@ def _unchanged_since_last_sync(
     return SyncResult(manifest, plan, ValidationReport())
 
 
-def _record_changed(root: Path, record: Record, plan: Plan) -> bool:
+def _record_changed(root: Path, new: bytes, record: Record, plan: Plan) -> bool:
     path = root / RECORD_PATH
-    new = record.dumps().encode()
     if path.is_file():
         return path.read_bytes() != new
     return bool(record.files) or bool(plan.files)

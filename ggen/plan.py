@@ -148,7 +148,9 @@ def _path_problem(f: RenderedFile, project: str, folders: dict[str, str]) -> str
     raw = str(f.path)
     if "\x00" in raw:
         return f"{_origin(f)}: output path contains a NUL character"
-    if any(len(part.encode()) > 255 for part in raw.split(os.sep)):
+    if len(raw.encode()) > 255 and any(
+        len(part.encode()) > 255 for part in raw.split(os.sep)
+    ):
         return f"{_origin(f)}: output path has a name longer than 255 bytes"
     resolved = _resolve_existing(os.path.normpath(raw), folders)
     if resolved != project and not resolved.startswith(project + os.sep):
