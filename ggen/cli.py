@@ -18,7 +18,14 @@ from typing import Annotated, Any
 import typer
 
 from ggen import __version__
-from ggen.errors import ExitCode, GgenError, UsageError, exit_code_for
+from ggen.errors import (
+    ExitCode,
+    GgenError,
+    UsageError,
+    exit_code_for,
+    forget_signals,
+    note_signal,
+)
 
 
 def _click_exceptions() -> Any:
@@ -239,12 +246,16 @@ def _terminate_like_interrupt() -> None:
     The write stage holds both signals until the file being written is whole.
     """
 
-    def interrupt(_signum: int, _frame: object) -> None:
+    forget_signals()
+
+    def interrupt(signum: int, _frame: object) -> None:
+        note_signal(signum)
         raise KeyboardInterrupt
 
     # Outside the main thread (an embedding application) signals stay as they are.
     with contextlib.suppress(ValueError):
         signal.signal(signal.SIGTERM, interrupt)
+        signal.signal(signal.SIGINT, interrupt)
 
 
 def _usage(exc: Any) -> None:

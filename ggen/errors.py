@@ -187,6 +187,27 @@ class Interrupted(GgenError):
     exit_code = ExitCode.INTERRUPTED
 
 
+# Signals the command line received. Raising KeyboardInterrupt from a handler
+# can be lost (Python only prints an exception raised inside a finalizer), so
+# the pipeline also looks here before it starts writing.
+_PENDING_SIGNALS: list[int] = []
+
+
+def note_signal(signum: int) -> None:
+    """Remember that SIGINT or SIGTERM arrived."""
+    _PENDING_SIGNALS.append(signum)
+
+
+def forget_signals() -> None:
+    """Start a command with no signal pending (the library may run twice)."""
+    _PENDING_SIGNALS.clear()
+
+
+def signal_pending() -> bool:
+    """Whether SIGINT or SIGTERM arrived since the command started."""
+    return bool(_PENDING_SIGNALS)
+
+
 def exit_code_for(error: BaseException) -> ExitCode:
     """The exit code of any exception that reaches the CLI."""
     if isinstance(error, GgenError):

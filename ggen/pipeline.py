@@ -29,6 +29,7 @@ from ggen.errors import (
     UsageError,
     ValidationFailed,
     WriteError,
+    signal_pending,
 )
 from ggen.frontmatter import Hook, discover, render_all, rule_name
 from ggen.graph import Graph, load_graph
@@ -350,6 +351,11 @@ def _apply(
     # From here on SIGINT/SIGTERM are held: they stop the run between two
     # files, and the record, audit and state still describe what was written.
     with signals_deferred() as stop:
+        if signal_pending():  # a KeyboardInterrupt that something swallowed
+            raise Interrupted(
+                "interrupted before anything was written; the disk is as it was",
+                hint="run the command again",
+            )
         outcome = _write_all(gen, options, reporter, stop)
         result.written = outcome.done
         counts = _applied_counts(gen.plan, outcome.done)
