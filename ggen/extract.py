@@ -25,6 +25,7 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+from ggen.graph import without_strings_and_comments
 from ggen.model import Literal, Row
 
 XSD = "http://www.w3.org/2001/XMLSchema#"
@@ -165,7 +166,7 @@ def order_variables(query: str) -> list[str] | None:
 
     None means the ORDER BY uses expressions this module cannot compare.
     """
-    stripped = re.sub(r'#[^\n]*|"(?:[^"\\\n]|\\.)*"', " ", query)
+    stripped = without_strings_and_comments(query)
     matches = list(_ORDER_BY.finditer(stripped))
     match = matches[-1] if matches else None
     if match is None or "}" in match.group(1):

@@ -256,6 +256,12 @@ _SERVICE = re.compile(r"(?i)\bSERVICE\b")
 _STRIP = re.compile(r'#[^\n]*|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^>\s]*>')
 
 
+def without_strings_and_comments(query: str) -> str:
+    """``query`` with comments, string literals and IRIs blanked out, so a
+    keyword search cannot be fooled by text inside them."""
+    return _STRIP.sub(" ", query)
+
+
 def with_prefixes(query: str, prefixes: dict[str, str]) -> tuple[str, int]:
     """Prepend the manifest's prefixes that ``query`` does not declare itself.
 

@@ -179,7 +179,6 @@ class RenderCache:
         self.previous = previous
         self.current: dict[str, list[str]] = {}
         self._templates: dict[Path, str | None] = {}
-        self.hits = 0
 
     def template_key(self, path: Path) -> str | None:
         """The template's hash, or None when its output may depend on more."""
@@ -223,7 +222,6 @@ class RenderCache:
             return None
         if sha256(data) != entry[1]:
             return None
-        self.hits += 1
         self.current[key] = entry
         return data
 

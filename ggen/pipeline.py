@@ -57,7 +57,7 @@ from ggen.plan import (
     next_record,
     project_root,
 )
-from ggen.record import RECORD_PATH, Record, load_record
+from ggen.record import RECORD_PATH, Record, load_record, sha256
 from ggen.render import RuleOutcome, make_engine, render_rules
 from ggen.templating import TemplateEngine
 from ggen.validate import ValidationReport, validate
@@ -356,7 +356,7 @@ def _apply(
                 "interrupted before anything was written; the disk is as it was",
                 hint="run the command again",
             )
-        outcome = _write_all(gen, options, reporter, stop)
+        outcome, record, saved_sha = _write_all(gen, options, reporter, stop)
         result.written = outcome.done
         counts = _applied_counts(gen.plan, outcome.done)
         mark = "✓" if outcome.error is None else "✗ stopped early:"
@@ -368,7 +368,7 @@ def _apply(
         if outcome.error is not None:
             raise outcome.error
         _run_hooks(gen, options, reporter, "after")
-        _remember(gen, options, result.written)
+        _remember(gen, options, result.written, record, saved_sha)
         if stop():
             raise Interrupted(
                 "interrupted after every file was written; the record is up to date",
@@ -382,8 +382,12 @@ def _write_all(
     options: SyncOptions,
     reporter: Reporter,
     stop: Callable[[], bool],
-) -> WriteOutcome:
-    """Replan under the lock, write the files, then the record."""
+) -> tuple[WriteOutcome, Record, str]:
+    """Replan under the lock, write the files, then the record.
+
+    Returns what was applied, the record now on disk and the hash of its bytes
+    ("" when there is no record file).
+    """
     root = gen.manifest.root
     with project_lock(root), _timer(gen.facts, "write"):
         # Another sync may have written while this one rendered: then the
@@ -407,7 +411,8 @@ def _write_all(
         text = record.dumps().encode()
         if _record_changed(root, text, record, gen.plan):
             atomic_write(root / RECORD_PATH, text)
-    return outcome
+        saved_sha = sha256(text) if (root / RECORD_PATH).is_file() else ""
+    return outcome, record, saved_sha
 
 
 def _render_front_matter(
@@ -456,12 +461,17 @@ def _options_key(options: SyncOptions) -> str:
     return json.dumps({"rules": sorted(options.rules), "hooks": options.allow_hooks})
 
 
-def _remember(gen: Generation, options: SyncOptions, written: set[str]) -> None:
+def _remember(
+    gen: Generation,
+    options: SyncOptions,
+    written: set[str],
+    record: Record,
+    record_digest: str,
+) -> None:
     """Save the state that lets the next run skip work when nothing changed."""
     root = gen.manifest.root
     used = [t for o in gen.outcomes for t in o.templates]
     templates = relative_templates(gen.manifest, used)
-    record = load_record(root)
     key = fingerprint(gen.manifest, _options_key(options), templates)
     if gen.plan.by_action(Action.KEEP_EDITED):
         # A kept orphan must be reported by every run until it is resolved;
@@ -469,7 +479,7 @@ def _remember(gen: Generation, options: SyncOptions, written: set[str]) -> None:
         key = ""
     stats = file_stats(root, record, gen.previous.stats, written)
     renders = gen.cache.current if gen.cache is not None else {}
-    save_state(root, State(key, record_sha(root), templates, stats, renders))
+    save_state(root, State(key, record_digest, templates, stats, renders))
 
 
 def _unchanged_since_last_sync(

@@ -145,21 +145,6 @@ class Frame:
     names: dict[str, Any] = field(default_factory=dict)
     loop: LoopState | None = None
 
-    def find(self, name: str) -> tuple[bool, Any]:
-        """Look ``name`` up in this frame only."""
-        if name in self.names:
-            return True, self.names[name]
-        if self.loop is None:
-            return False, None
-        if name == "loop":
-            return True, self.loop.info()
-        key, value = self.loop.entries[self.loop.index]
-        if name == self.loop.key_name:
-            return True, key
-        if name == self.loop.value_name:
-            return True, value
-        return False, None
-
     def visible(self) -> set[str]:
         """The names this frame defines, for error hints."""
         names = set(self.names)
@@ -282,7 +267,7 @@ class TeraRuntime(Extension):
 
     def _find(self, context: Context, name: str) -> Any:
         """Frames first, then the render values; ``_MISSING`` if none has it."""
-        # The same walk as _reachable_frames and Frame.find, unrolled: this
+        # The walk of _reachable_frames with each frame's lookup inline: this
         # runs for every variable a template prints, the hottest path here.
         try:
             frames: list[Frame] = context.tera_frames  # type: ignore[attr-defined]
