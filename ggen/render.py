@@ -197,6 +197,27 @@ def _substitute(text: str, context: dict[str, Any]) -> str | None:
     return "".join(out)
 
 
+def _render_text(
+    engine: TemplateEngine,
+    manifest: Manifest,
+    rule: GenerationRule,
+    text: str,
+    what: str,
+    context: dict[str, Any],
+    index: int | None,
+) -> str:
+    """Render one of a rule's inline texts (output path, template, template path).
+
+    The name carries no row, so each text compiles once per rule; the row goes
+    into the message of any error instead.
+    """
+    name = f"{manifest.path.name}: {what} of rule `{rule.name}`"
+    try:
+        return engine.render_string(text, context, name=name)
+    except TemplateError as exc:
+        raise _at_row(exc, index) from None
+
+
 def _at_row(error: TemplateError, index: int | None) -> TemplateError:
     """The error with the row it happened on added to each message."""
     if index is not None:
@@ -236,18 +257,11 @@ def _render_one(
     cache: RenderCache | None = None,
 ) -> RenderedFile:
     label = f"rule `{rule.name}`" + (f", row {index + 1}" if index is not None else "")
-    # Names without the row, so each rule's inline texts compile once; the row
-    # goes into the message of any error instead.
     rel = _substitute(rule.output_file, context)
-    try:
-        if rel is None:
-            rel = engine.render_string(
-                rule.output_file,
-                context,
-                name=f"{manifest.path.name}: output_file of rule `{rule.name}`",
-            )
-    except TemplateError as exc:
-        raise _at_row(exc, index) from None
+    if rel is None:
+        rel = _render_text(
+            engine, manifest, rule, rule.output_file, "output_file", context, index
+        )
     if not rel.strip():
         raise TemplateError(
             f"{label}: output_file rendered to an empty path",
@@ -255,18 +269,13 @@ def _render_one(
             hint="check the variables used in output_file",
         )
     if rule.template.inline is not None:
-        try:
-            content = engine.render_string(
-                rule.template.inline,
-                context,
-                name=f"{manifest.path.name}: template of rule `{rule.name}`",
-            )
-        except TemplateError as exc:
-            raise _at_row(exc, index) from None
+        content = _render_text(
+            engine, manifest, rule, rule.template.inline, "template", context, index
+        )
         content = valid_utf8(content, manifest.path)
         template_name, disk = "<inline>", None
     else:
-        path = _template_path(manifest, engine, rule, context, label)
+        path = _template_path(manifest, engine, rule, context, label, index)
         content, disk = _render_cached(
             manifest, engine, rule, context, index, rel.strip(), path, cache
         )
@@ -335,18 +344,20 @@ def _template_path(
     rule: GenerationRule,
     context: dict[str, Any],
     label: str,
+    index: int | None,
 ) -> Path:
     assert rule.template.file is not None and rule.template.raw_file is not None
     if not rule.template.is_templated_path:
         return rule.template.file
-    try:
-        raw = engine.render_string(
-            rule.template.raw_file,
-            context,
-            name=f"{manifest.path.name}: template path of rule `{rule.name}`",
-        )
-    except TemplateError as exc:
-        raise _at_row(exc, None) from None
+    raw = _render_text(
+        engine,
+        manifest,
+        rule,
+        rule.template.raw_file,
+        "template path",
+        context,
+        index,
+    )
     path = manifest.root / raw
     if not path.is_file():
         raise TemplateError(
