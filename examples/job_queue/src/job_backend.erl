@@ -7,6 +7,8 @@
 -export([priorities/0, domains/0, check/2, check_job/4]).
 -export([start/3, now_ms/0, new_job/5, new_id/0, parse_url/2]).
 -export([add_subscriber/3, drop_subscriber/2, deliver/5]).
+%% The client side every backend module's API delegates to.
+-export([publish/5, subscribe/3, pull/4, ack/3]).
 
 -export_type([priority/0, domain/0, job_id/0, job/0, subscribers/0,
               pull_fun/1]).
@@ -64,6 +66,46 @@ check_job(_Priority, _Domain, _Payload, TimeoutMs)
     {error, {bad_timeout, TimeoutMs}};
 check_job(Priority, Domain, _Payload, _TimeoutMs) ->
     check(Priority, Domain).
+
+%% @doc Check a job, then publish it through the backend server Server.
+-spec publish(atom() | pid(), priority(), domain(), map(), pos_integer()) ->
+    {ok, job_id()} | {error, term()}.
+publish(Server, Priority, Domain, Payload, TimeoutMs) ->
+    case check_job(Priority, Domain, Payload, TimeoutMs) of
+        ok -> call(Server, {publish, Priority, Domain, Payload, TimeoutMs});
+        Error -> Error
+    end.
+
+%% @doc Subscribe a process to one domain of the backend server Server.
+-spec subscribe(atom() | pid(), domain(), pid()) -> ok | {error, term()}.
+subscribe(Server, Domain, Subscriber) ->
+    case lists:member(Domain, domains()) of
+        true -> call(Server, {subscribe, Domain, Subscriber});
+        false -> {error, {unknown_domain, Domain}}
+    end.
+
+%% @doc Take up to Max jobs of one queue from the backend server Server.
+-spec pull(atom() | pid(), priority(), domain(), pos_integer()) ->
+    {ok, [job()]} | {error, term()}.
+pull(Server, Priority, Domain, Max) ->
+    case check(Priority, Domain) of
+        ok -> call(Server, {pull, Priority, Domain, Max});
+        Error -> Error
+    end.
+
+%% @doc Remove a pulled job for good.
+-spec ack(atom() | pid(), domain(), job_id()) -> ok | {error, term()}.
+ack(Server, Domain, JobId) ->
+    call(Server, {ack, Domain, JobId}).
+
+%% A stopped backend is an error value, not an exit in the caller.
+call(Server, Request) ->
+    try
+        gen_server:call(Server, Request)
+    catch
+        exit:{noproc, _} -> {error, {not_started, Server}};
+        exit:{timeout, _} -> {error, {timeout, Server}}
+    end.
 
 %% @doc Start Module's server unlinked, connect, and link only on success.
 %%

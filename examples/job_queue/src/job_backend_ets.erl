@@ -46,10 +46,7 @@ publish(Priority, Domain, Payload, TimeoutMs) ->
 -spec publish(atom() | pid(), job_backend:priority(), job_backend:domain(),
               map(), pos_integer()) -> {ok, job_backend:job_id()} | {error, term()}.
 publish(Server, Priority, Domain, Payload, TimeoutMs) ->
-    case job_backend:check_job(Priority, Domain, Payload, TimeoutMs) of
-        ok -> call(Server, {publish, Priority, Domain, Payload, TimeoutMs});
-        Error -> Error
-    end.
+    job_backend:publish(Server, Priority, Domain, Payload, TimeoutMs).
 
 -spec subscribe(job_backend:domain(), pid()) -> ok | {error, term()}.
 subscribe(Domain, Subscriber) ->
@@ -58,10 +55,7 @@ subscribe(Domain, Subscriber) ->
 -spec subscribe(atom() | pid(), job_backend:domain(), pid()) ->
     ok | {error, term()}.
 subscribe(Server, Domain, Subscriber) when is_pid(Subscriber) ->
-    case lists:member(Domain, job_backend:domains()) of
-        true -> call(Server, {subscribe, Domain, Subscriber});
-        false -> {error, {unknown_domain, Domain}}
-    end.
+    job_backend:subscribe(Server, Domain, Subscriber).
 
 -spec pull(job_backend:priority(), job_backend:domain(), pos_integer()) ->
     {ok, [job_backend:job()]} | {error, term()}.
@@ -71,10 +65,7 @@ pull(Priority, Domain, Max) ->
 -spec pull(atom() | pid(), job_backend:priority(), job_backend:domain(),
            pos_integer()) -> {ok, [job_backend:job()]} | {error, term()}.
 pull(Server, Priority, Domain, Max) when is_integer(Max), Max > 0 ->
-    case job_backend:check(Priority, Domain) of
-        ok -> call(Server, {pull, Priority, Domain, Max});
-        Error -> Error
-    end.
+    job_backend:pull(Server, Priority, Domain, Max).
 
 -spec ack(job_backend:domain(), job_backend:job_id()) -> ok | {error, term()}.
 ack(Domain, JobId) ->
@@ -83,7 +74,7 @@ ack(Domain, JobId) ->
 -spec ack(atom() | pid(), job_backend:domain(), job_backend:job_id()) ->
     ok | {error, term()}.
 ack(Server, Domain, JobId) ->
-    call(Server, {ack, Domain, JobId}).
+    job_backend:ack(Server, Domain, JobId).
 
 %% @doc The ontology's name for publish/4.
 insert_job(Priority, Domain, Payload, TimeoutMs) ->
@@ -100,15 +91,6 @@ take_jobs(Priority, Domain, Max) ->
 %% @doc The ontology's name for ack/2.
 delete_job(Domain, JobId) ->
     ack(Domain, JobId).
-
-%% A stopped backend is an error value, not an exit in the caller.
-call(Server, Request) ->
-    try
-        gen_server:call(Server, Request)
-    catch
-        exit:{noproc, _} -> {error, {not_started, Server}};
-        exit:{timeout, _} -> {error, {timeout, Server}}
-    end.
 
 %% ------------------------------------------------------------------ server
 
