@@ -166,11 +166,12 @@ def backend_ttl(index: int, label: str | None = None) -> str:
     )
 
 
-def ontology_text(n: int, relabel: int | None = None) -> str:
-    """The ontology of ``n`` backends; ``relabel`` gives one backend a new label."""
+def ontology_text(n: int, relabel: int | None = None, version: int = 1) -> str:
+    """The ontology of ``n`` backends; ``relabel`` gives one backend a new
+    label (a different one for each ``version``)."""
     parts = [PREFIXES]
     for index in range(n):
-        label = f"Backend {index} (renamed)" if index == relabel else None
+        label = f"Backend {index} (renamed {version})" if index == relabel else None
         parts.append(backend_ttl(index, label))
     return "\n".join(parts)
 
@@ -192,7 +193,8 @@ def write_project(root: Path, n: int) -> Path:
     return root
 
 
-def relabel(root: Path, n: int, index: int) -> None:
-    """Change one backend's label in the project's ontology."""
+def relabel(root: Path, n: int, index: int, version: int = 1) -> None:
+    """Change one backend's label in the project's ontology (each ``version``
+    gives it another label, so repeated runs each change exactly one)."""
     path = root / "ontology" / "backends.ttl"
-    path.write_text(ontology_text(n, relabel=index), encoding="utf-8")
+    path.write_text(ontology_text(n, index, version), encoding="utf-8")

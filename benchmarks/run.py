@@ -27,6 +27,7 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,7 @@ class Measure:
     exit_code: int
     stages_ms: dict[str, int] = field(default_factory=dict)
     timed_out: bool = False
+    walls: list[float] = field(default_factory=list)  # every repeat, sorted
 
 
 def run_measured(
@@ -100,32 +102,91 @@ def ggen_sync(project: Path, timeout: float, *extra: str) -> Measure:
 def reference(kind: str, project: Path, timeout: float) -> Measure:
     """The floor or the rdflib pipeline, writing into a folder of its own."""
     out = project.parent / f"{project.name}-{kind}-out"
-    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)  # only left by a run that was killed
     script = str(HERE / "reference.py")
     measure, text = run_measured(
         [sys.executable, script, kind, str(project), str(out)], project, timeout
     )
     with contextlib.suppress(ValueError):
         measure.stages_ms = dict(json.loads(text))
-    shutil.rmtree(out, ignore_errors=True)
+    shutil.rmtree(out, ignore_errors=True)  # before the next run's settle()
     return measure
 
 
-def measure_size(n: int, root: Path, timeout: float, baseline: bool) -> dict[str, Any]:
-    """Every scenario for one N."""
+def settle(pause: float) -> None:
+    """Flush what earlier steps left for the disk, then wait a moment.
+
+    Creating or deleting tens of thousands of files leaves the file system
+    journal (and, on a disk mounted with ``discard``, the trims of deleted
+    files) to be committed later, and whichever run comes next pays for it:
+    on this project's machine the same 10,000 creates took 0.8 s or 6 s
+    depending on that alone. Every measured run starts after this.
+    """
+    os.sync()
+    time.sleep(pause)
+
+
+def repeated(
+    times: int, pause: float, prepare: Callable[[int], None], run: Callable[[], Measure]
+) -> Measure:
+    """``run`` ``times`` times, each after ``prepare(k)`` and :func:`settle`;
+    the run with the median wall time, all wall times kept in ``walls``."""
+    runs: list[Measure] = []
+    for k in range(times):
+        prepare(k)
+        settle(pause)
+        runs.append(run())
+    runs.sort(key=lambda m: m.wall_s)
+    median = runs[(len(runs) - 1) // 2]
+    median.walls = [m.wall_s for m in runs]
+    median.exit_code = max((m.exit_code for m in runs), key=abs)
+    median.timed_out = any(m.timed_out for m in runs)
+    return median
+
+
+def measure_size(
+    n: int, root: Path, timeout: float, baseline: bool, times: int, pause: float
+) -> dict[str, Any]:
+    """Every scenario for one N, each ``times`` times (the median is kept)."""
     project = write_project(root / f"n{n}", n)
     print(f"N = {n}: project written", flush=True)
     scenarios: dict[str, Measure] = {}
-    scenarios["floor"] = reference("floor", project, timeout)
-    scenarios["first_sync"] = ggen_sync(project, timeout)
-    scenarios["second_sync"] = ggen_sync(project, timeout)
-    relabel(project, n, n // 2)
-    scenarios["one_changed"] = ggen_sync(project, timeout)
-    scenarios["check_clean"] = ggen_sync(project, timeout, "--check")
-    if baseline:
-        scenarios["rdflib_pipeline"] = reference("rdflib", project, timeout)
+
+    def clean_outputs(_k: int) -> None:
+        shutil.rmtree(project / "out", ignore_errors=True)
+        shutil.rmtree(project / ".ggen", ignore_errors=True)
+
+    def nothing(_k: int) -> None:
+        pass
+
+    def changed(k: int) -> None:
+        relabel(project, n, n // 2, version=k + 1)
+
+    scenarios["floor"] = repeated(
+        times, pause, nothing, lambda: reference("floor", project, timeout)
+    )
+    scenarios["first_sync"] = repeated(
+        times, pause, clean_outputs, lambda: ggen_sync(project, timeout)
+    )
+    scenarios["second_sync"] = repeated(
+        times, pause, nothing, lambda: ggen_sync(project, timeout)
+    )
+    scenarios["one_changed"] = repeated(
+        times, pause, changed, lambda: ggen_sync(project, timeout)
+    )
+    scenarios["check_clean"] = repeated(
+        times, pause, nothing, lambda: ggen_sync(project, timeout, "--check")
+    )
+    if baseline:  # minutes per run at 50,000: once is enough for its memory
+        scenarios["rdflib_pipeline"] = repeated(
+            1, pause, nothing, lambda: reference("rdflib", project, timeout)
+        )
     for name, m in scenarios.items():
-        print(f"  {name:16} {m.wall_s:8.2f} s {m.peak_rss_mb:8.0f} MB", flush=True)
+        walls = ", ".join(f"{w:.2f}" for w in m.walls)
+        print(
+            f"  {name:16} {m.wall_s:8.2f} s {m.peak_rss_mb:8.0f} MB  ({walls})",
+            flush=True,
+        )
     shutil.rmtree(project, ignore_errors=True)
     return {"n": n, "scenarios": {k: asdict(v) for k, v in scenarios.items()}}
 
@@ -212,7 +273,15 @@ def main(argv: list[str] | None = None) -> int:
     root = Path(tempfile.mkdtemp(prefix="ggen-bench-"))
     try:
         results = [
-            measure_size(n, root, args.timeout, baseline=n >= limit) for n in sizes
+            measure_size(
+                n,
+                root,
+                args.timeout,
+                baseline=n >= limit,
+                times=1 if args.quick else args.repeat,
+                pause=0.0 if args.quick else args.pause,
+            )
+            for n in sizes
         ]
     finally:
         shutil.rmtree(root, ignore_errors=True)
@@ -256,6 +325,18 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--json", type=Path, help="write the results here")
     parser.add_argument(
         "--timeout", type=float, default=1800.0, help="seconds per subprocess"
+    )
+    parser.add_argument(
+        "--repeat",
+        type=int,
+        default=3,
+        help="runs of each scenario; the median is reported (default 3)",
+    )
+    parser.add_argument(
+        "--pause",
+        type=float,
+        default=2.0,
+        help="seconds to wait after flushing the disk before each run",
     )
     parser.add_argument(
         "--baseline-from",

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ggen import __version__
-from ggen.plan import Plan, relative
+from ggen.plan import Plan, PlannedFile, relative
 from ggen.record import sha256
 from ggen.validate import ValidationReport
 from ggen.write import atomic_write
@@ -71,9 +71,7 @@ def build_audit(facts: RunFacts, plan: Plan, written: set[str]) -> dict[str, Any
                 "action": _ACTION_WORDS[p.action.value] if applied else "not written",
                 "sha256_before": p.before_sha,
                 "sha256_after": p.after_sha if applied else p.before_sha,
-                "size": len(p.content)
-                if p.content is not None and applied
-                else (len(p.before) if p.before is not None else 0),
+                "size": _size(p, applied),
             }
         )
     report = facts.validation
@@ -107,3 +105,12 @@ def write_audit(root: Path, document: dict[str, Any]) -> Path:
     latest = folder / "latest.json"
     atomic_write(latest, data)
     return latest
+
+
+def _size(p: PlannedFile, applied: bool) -> int:
+    """The file's length once the plan is applied (or as it stayed)."""
+    if p.size is not None:
+        return p.size
+    if p.content is not None and applied:
+        return len(p.content)
+    return len(p.before) if p.before is not None else 0

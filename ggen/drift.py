@@ -79,7 +79,7 @@ def _file_drift(
             p.rule,
             f"the record lists it but its rule no longer produces it; {detail}",
         )
-    if p.action is Action.SKIP:
+    if p.action is Action.SKIP or p.unread:  # unread: as rendered, vouched for
         return None
     if p.before is None:
         return Drift(p.rel, "missing", p.rule, "the inputs produce it; not on disk")

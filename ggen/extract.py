@@ -25,6 +25,8 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
+import pyoxigraph as _ox
+
 from ggen.graph import without_strings_and_comments
 from ggen.model import Literal, Row
 
@@ -68,13 +70,12 @@ def convert(term: Any, decimals: Mapping[str, str] | None = None) -> Any:
     ``decimals`` maps a decimal's canonical form to the form the ontology
     wrote (see :func:`ggen.graph.written_decimals`).
     """
-    import pyoxigraph as ox
-
-    if isinstance(term, ox.NamedNode):
+    kind = type(term)
+    if kind is _ox.NamedNode:
         return term.value
-    if isinstance(term, ox.BlankNode):
+    if kind is _ox.BlankNode:
         return _Blank(term.value)
-    if isinstance(term, ox.Literal):
+    if kind is _ox.Literal:
         value, datatype = term.value, term.datatype.value
         if datatype == _XSD_STRING:  # the common case, without _literal's tests
             return Literal(value)
@@ -111,21 +112,24 @@ def rows_from(
     solutions: Any, query: str, decimals: Mapping[str, str] | None = None
 ) -> list[Row]:
     """Plain rows from Oxigraph solutions, in a deterministic order."""
-    import pyoxigraph as ox
-
     names = [v.value for v in solutions.variables]
-    columns = list(enumerate(names))
-    named_node = ox.NamedNode  # IRIs are most values: handled inline
+    named_node, literal = _ox.NamedNode, _ox.Literal
+    # Literals repeat across rows (a kind, a flag, a function name): each
+    # distinct one is converted once. Oxigraph terms hash by value.
+    seen: dict[Any, Any] = {}
     raw: list[dict[str, Any]] = []
     for solution in solutions:
         row: dict[str, Any] = {}
-        for index, name in columns:
-            term = solution[index]
-            if term is None:
-                continue
-            if type(term) is named_node:
+        for name, term in zip(names, solution, strict=True):
+            kind = type(term)
+            if kind is named_node:
                 row[name] = term.value
-            else:
+            elif kind is literal:
+                value = seen.get(term)
+                if value is None:
+                    value = seen[term] = convert(term, decimals)
+                row[name] = value
+            elif term is not None:
                 row[name] = convert(term, decimals)
         raw.append(row)
     ordered = order_rows(raw, names, query)

@@ -407,7 +407,7 @@ def _emit(
         body, mode = inject(existing, body, fm), "Inject"
     return [
         RenderedFile(
-            target,
+            str(target),
             body
             if mode == "Inject" or manifest.final_newline != "single"
             else end_with_one_newline(body),

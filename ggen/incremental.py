@@ -28,7 +28,8 @@ from pathlib import Path
 
 from ggen import __version__
 from ggen.manifest import Manifest
-from ggen.record import RECORD_PATH, Record, sha256
+from ggen.model import Unread
+from ggen.record import RECORD_PATH, Entry, Record, sha256
 
 log = logging.getLogger(__name__)
 
@@ -172,13 +173,22 @@ class RenderCache:
 
     A key is the hash of the tool version, the rule, the output path, the
     template's bytes and the row's values. A hit is used only when the file on
-    disk still has the exact bytes that were rendered for that key.
+    disk still has the exact bytes that were rendered for that key: either its
+    size and modification time are those the last sync left (``stats``) and the
+    record gives it the key's hash (``recorded``), or its bytes hash to it.
     """
 
-    def __init__(self, previous: dict[str, list[str]]) -> None:
+    def __init__(
+        self,
+        previous: dict[str, list[str]],
+        stats: dict[str, list[int]] | None = None,
+        recorded: dict[str, Entry] | None = None,
+    ) -> None:
         self.previous = previous
         self.current: dict[str, list[str]] = {}
         self._templates: dict[Path, str | None] = {}
+        self._stats = stats or {}
+        self._recorded = recorded or {}
 
     def template_key(self, path: Path) -> str | None:
         """The template's hash, or None when its output may depend on more."""
@@ -210,17 +220,34 @@ class RenderCache:
         )
         return sha256(text.encode())
 
-    def lookup(self, key: str, target: Path) -> bytes | None:
-        """The bytes rendered for ``key`` last time, if the disk still has them."""
+    def lookup(self, key: str, target: str, rel: str) -> bytes | Unread | None:
+        """What ``key`` rendered to last time, if the disk still has it: the
+        bytes, or only their hash and size when the file's size and
+        modification time vouch for them.
+
+        ``target`` is the file's path, ``rel`` its path from the manifest's
+        folder (the record's key).
+        """
         entry = self.previous.get(key)
         if entry is None:
             return None
+        sha = entry[1]
+        known = self._stats.get(rel)
+        entry_now = self._recorded.get(rel)
+        if known is not None and entry_now is not None and entry_now.sha256 == sha:
+            try:
+                info = os.stat(target)
+            except OSError:
+                return None
+            if known == [info.st_size, info.st_mtime_ns]:
+                self.current[key] = entry
+                return Unread(sha, info.st_size)
         try:
             with open(target, "rb") as handle:  # cheaper than Path.read_bytes
                 data = handle.read()
         except OSError:
             return None
-        if sha256(data) != entry[1]:
+        if sha256(data) != sha:
             return None
         self.current[key] = entry
         return data

@@ -94,8 +94,7 @@ def data_root() -> Path:
     raise UsageError(
         "ggen's bundled examples are missing",
         Location(package),
-        hint="reinstall ggen; the wheel ships specs/ and templates/ as "
-        "ggen/bundled/",
+        hint="reinstall ggen; the wheel ships specs/ and templates/ as ggen/bundled/",
     )
 
 
@@ -160,13 +159,18 @@ def _add_gitignore_entry(target: Path) -> Path | None:
     try:
         text = path.read_text(encoding="utf-8") if path.exists() else ""
         lines = {line.strip() for line in text.splitlines()}
-        missing = [e for e in GITIGNORE_ENTRIES
-                   if e not in lines and e.rstrip("/") not in lines]
+        missing = [
+            e
+            for e in GITIGNORE_ENTRIES
+            if e not in lines and e.rstrip("/") not in lines
+        ]
         if not missing:
             return None
         separator = "" if not text or text.endswith("\n") else "\n"
-        comment = ("# ggen's local files: audit records of `ggen sync --audit`, "
-                   "its cache and its lock.\n")
+        comment = (
+            "# ggen's local files: audit records of `ggen sync --audit`, "
+            "its cache and its lock.\n"
+        )
         entries = "".join(f"{e}\n" for e in missing)
         path.write_text(f"{text}{separator}{comment}{entries}", encoding="utf-8")
     except OSError as exc:

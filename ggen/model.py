@@ -6,6 +6,7 @@ only str, int, bool, Decimal and these small classes.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -70,11 +71,12 @@ def end_with_one_newline(text: str) -> str:
 class RenderedFile:
     """One output file as rendering produced it, before anything touches disk.
 
-    ``path`` is absolute. ``mode`` is Create, Overwrite or Merge; ``force`` lets a
-    front-matter template overwrite a file edited by hand (its ``force: true``).
+    ``target`` is the absolute path. ``mode`` is Create, Overwrite or Merge;
+    ``force`` lets a front-matter template overwrite a file edited by hand (its
+    ``force: true``).
     """
 
-    path: Path
+    target: str  # the absolute path, as text: see ``path``
     content: str
     rule: str
     mode: str = "Create"
@@ -84,3 +86,23 @@ class RenderedFile:
     # The target's bytes when rendering already read them (a render-cache hit),
     # so planning need not read the file again.
     disk: bytes | None = None
+    # Set by a render-cache hit that trusted the target's size and modification
+    # time instead of reading it: the file holds this render's output, and
+    # ``content`` was left empty.
+    unread: Unread | None = None
+    rel: str | None = None  # the path from the manifest's folder, when known
+
+    @functools.cached_property
+    def path(self) -> Path:
+        """``target`` as a Path, made when first asked for: tens of thousands of
+        unchanged files need only the text."""
+        return Path(self.target)
+
+
+@dataclass(frozen=True)
+class Unread:
+    """A file known to hold certain bytes without reading them: their hash and
+    length."""
+
+    sha256: str
+    size: int

@@ -10,8 +10,10 @@ from __future__ import annotations
 import contextlib
 import json
 import logging
+import os
 import signal
 import subprocess
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -24,6 +26,7 @@ from ggen.drift import Drift, failing, find_drift
 from ggen.errors import (
     Interrupted,
     Location,
+    Problem,
     RefusedWrite,
     TimeoutExpired,
     UsageError,
@@ -238,23 +241,38 @@ def generate(
     facts.triples["total"] = len(graph)
     reporter.stage(1, "Loading ontology...", _load_detail(graph, inferred))
 
-    watchdog.current = "validation"
-    with _timer(facts, "validate"):
-        report = validate(graph, manifest.shacl, manifest.ask_rules, manifest.path)
-    facts.validation = report
-    for text in report.warnings:
-        reporter.warning(text)
-    _report_validation(report, reporter)
-
+    # Validation runs in a second thread while the rules render: both mostly
+    # wait on Oxigraph, which lets go of the GIL. Its verdict still comes
+    # first: nothing is planned or written until it is in.
+    checking = _Background(
+        lambda: validate(graph, manifest.shacl, manifest.ask_rules, manifest.path)
+    )
     engine = make_engine(manifest, graph)
 
     def on_rule(name: str) -> None:
+        if checking.failed():  # no point rendering for a graph that fails
+            _validated(checking, facts, watchdog, reporter)
         watchdog.current = f"rule `{name}`"
 
-    with _timer(facts, "render"):
-        cache = RenderCache(previous.renders)
-        outcomes = render_rules(manifest, graph, engine, rules, on_rule, cache)
-        hooks = _render_front_matter(manifest, graph, engine, options, outcomes)
+    planned_against = record_sha(manifest.root)
+    record = load_record(manifest.root)
+    # The last sync's file figures vouch for its outputs only if the record on
+    # disk is still the one that sync wrote.
+    trusted = previous.record_sha == planned_against and bool(planned_against)
+    try:
+        with _timer(facts, "render"):
+            cache = RenderCache(
+                previous.renders,
+                previous.stats if trusted else None,
+                record.files if trusted else None,
+            )
+            outcomes = render_rules(manifest, graph, engine, rules, on_rule, cache)
+            hooks = _render_front_matter(manifest, graph, engine, options, outcomes)
+    except Exception:
+        if not checking.reported:  # a failing graph is reported before the rest
+            _validated(checking, facts, watchdog, reporter)
+        raise
+    report = _validated(checking, facts, watchdog, reporter)
     rendered = [f for o in outcomes for f in o.files]
     reporter.stage(
         3,
@@ -264,8 +282,6 @@ def generate(
 
     with _timer(facts, "plan"):
         check_paths(rendered, manifest.root, manifest.path)
-        planned_against = record_sha(manifest.root)
-        record = load_record(manifest.root)
         rules_run = {o.rule for o in outcomes} | {r.name for r in rules}
         if not options.rules:
             # A whole run owns every recorded file: those of a rule or template
@@ -394,6 +410,7 @@ def _write_all(
         # record changed, and the plan is made again against the disk as it is
         # now that the lock is ours.
         if record_sha(root) != gen.record_sha:
+            _read_unread(gen.rendered)
             gen.record = load_record(root)
             gen.plan = make_plan(
                 gen.rendered, gen.record, root, gen.rules_run, options.force
@@ -413,6 +430,84 @@ def _write_all(
             atomic_write(root / RECORD_PATH, text)
         saved_sha = sha256(text) if (root / RECORD_PATH).is_file() else ""
     return outcome, record, saved_sha
+
+
+class _Background:
+    """A function run in a daemon thread; :meth:`result` waits for it."""
+
+    def __init__(self, work: Callable[[], ValidationReport]) -> None:
+        self._work = work
+        self._value: ValidationReport | None = None
+        self._error: BaseException | None = None
+        self.seconds = 0.0
+        self.reported = False
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        start = time.perf_counter()
+        try:
+            self._value = self._work()
+        except BaseException as exc:  # handed to the caller of result()
+            self._error = exc
+        self.seconds = time.perf_counter() - start
+
+    def failed(self) -> bool:
+        """True when the work has finished and raised or found errors."""
+        if self._thread.is_alive():
+            return False
+        return self._error is not None or bool(self._value and self._value.errors)
+
+    def result(self) -> ValidationReport:
+        """The work's value, or its exception raised here."""
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        assert self._value is not None
+        return self._value
+
+
+def _validated(
+    checking: _Background, facts: RunFacts, watchdog: _Watchdog, reporter: Reporter
+) -> ValidationReport:
+    """Wait for validation; report it, and stop the run if the graph fails."""
+    watchdog.current = "validation"
+    report = checking.result()
+    checking.reported = True
+    facts.durations_ms["validate"] = round(checking.seconds * 1000)
+    facts.validation = report
+    for text in report.warnings:
+        reporter.warning(text)
+    _report_validation(report, reporter)
+    return report
+
+
+def _read_unread(rendered: list[RenderedFile]) -> None:
+    """Read the outputs that rendering vouched for by their figures alone.
+
+    Called when another sync wrote while this one rendered: the plan is made
+    again from the bytes, and a file that changed meanwhile stops the run.
+    """
+    changed = []
+    for f in rendered:
+        if f.unread is None:
+            continue
+        try:
+            data = f.path.read_bytes()
+        except OSError:
+            data = None
+        if data is None or sha256(data) != f.unread.sha256:
+            changed.append(
+                Problem(
+                    "changed by another run while this one was rendering",
+                    Location(f.path),
+                    hint="run ggen sync again",
+                )
+            )
+            continue
+        f.content, f.disk, f.unread = data.decode("utf-8"), data, None
+    if changed:
+        raise WriteError(changed)
 
 
 def _render_front_matter(
@@ -501,7 +596,7 @@ def _unchanged_since_last_sync(
         [
             PlannedFile(
                 rel,
-                root / rel,
+                os.path.join(root, rel),
                 Action.UNCHANGED,
                 entry.rule,
                 before_sha=entry.sha256,

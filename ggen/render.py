@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import os
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,7 +26,8 @@ from ggen.extract import rows_from
 from ggen.graph import Graph, run_query
 from ggen.incremental import RenderCache
 from ggen.manifest import GenerationRule, Manifest
-from ggen.model import RenderedFile, Row, end_with_one_newline
+from ggen.model import RenderedFile, Row, Unread, end_with_one_newline
+from ggen.plan import relative
 from ggen.templating import TemplateEngine
 
 log = logging.getLogger(__name__)
@@ -144,13 +146,8 @@ def render_rule(
             # (e.g. Python's own nesting limit) is a template error, not a bug.
             raise _engine_failure(rule, index, exc) from exc
         outcome.files.append(rendered)
-    outcome.templates = sorted(
-        {
-            Path(f.template)
-            for f in outcome.files
-            if f.template and not f.template.startswith("<")
-        }
-    )
+    used = {f.template for f in outcome.files}  # few distinct names: Paths last
+    outcome.templates = sorted(Path(t) for t in used if t and not t.startswith("<"))
     return outcome
 
 
@@ -229,7 +226,7 @@ def _at_row(error: TemplateError, index: int | None) -> TemplateError:
 def _engine_failure(
     rule: GenerationRule, index: int | None, exc: Exception
 ) -> TemplateError:
-    label = f"rule `{rule.name}`" + (f", row {index + 1}" if index is not None else "")
+    label = _label(rule, index)
     where = rule.template.raw_file or "<inline>"
     return TemplateError(
         f"{label}: the template failed: {type(exc).__name__}: {exc}",
@@ -256,65 +253,69 @@ def _render_one(
     index: int | None,
     cache: RenderCache | None = None,
 ) -> RenderedFile:
-    label = f"rule `{rule.name}`" + (f", row {index + 1}" if index is not None else "")
     rel = _substitute(rule.output_file, context)
     if rel is None:
         rel = _render_text(
             engine, manifest, rule, rule.output_file, "output_file", context, index
         )
-    if not rel.strip():
+    rel = rel.strip()
+    if not rel:
         raise TemplateError(
-            f"{label}: output_file rendered to an empty path",
+            f"{_label(rule, index)}: output_file rendered to an empty path",
             Location(manifest.path),
             hint="check the variables used in output_file",
         )
+    target = os.path.join(manifest.output_dir, rel)
+    from_root: str | None = None
+    disk: bytes | None = None
+    unread: Unread | None = None
     if rule.template.inline is not None:
         content = _render_text(
             engine, manifest, rule, rule.template.inline, "template", context, index
         )
-        content = valid_utf8(content, manifest.path)
-        template_name, disk = "<inline>", None
+        content = _finished(manifest, valid_utf8(content, manifest.path))
+        template_name = "<inline>"
     else:
-        path = _template_path(manifest, engine, rule, context, label, index)
-        content, disk = _render_cached(
-            manifest, engine, rule, context, index, rel.strip(), path, cache
-        )
+        path = _template_path(manifest, engine, rule, context, index)
         template_name = str(path)
-    if manifest.final_newline == "single":
-        content = end_with_one_newline(content)
+        hit = None
+        key = None
+        if cache is not None and index is not None and rule.mode != "Merge":
+            key = cache.key(rule.name, rel, path, context["row"])
+        if key is not None and cache is not None:
+            from_root = relative(target, manifest.root)
+            hit = cache.lookup(key, target, from_root)
+        if hit is None:
+            content = engine.render_file(path, context)
+            content = _finished(manifest, valid_utf8(content, path))
+            if key is not None and cache is not None:
+                cache.store(key, rel, content)
+        elif isinstance(hit, Unread):
+            content, unread = "", hit
+        else:
+            content, disk = hit.decode("utf-8"), hit
     return RenderedFile(
-        path=manifest.output_dir / rel.strip(),
+        target=target,
         content=content,
         rule=rule.name,
         mode=rule.mode,
         row=index,
         template=template_name,
         disk=disk,
+        unread=unread,
+        rel=from_root,
     )
 
 
-def _render_cached(
-    manifest: Manifest,
-    engine: TemplateEngine,
-    rule: GenerationRule,
-    context: dict[str, Any],
-    index: int | None,
-    rel: str,
-    path: Path,
-    cache: RenderCache | None,
-) -> tuple[str, bytes | None]:
-    """Render a per-row file, or reuse last run's bytes for an unchanged row."""
-    key = None
-    if cache is not None and index is not None and rule.mode != "Merge":
-        key = cache.key(rule.name, rel, path, context["row"])
-    if key is not None and cache is not None:
-        hit = cache.lookup(key, manifest.output_dir / rel)
-        if hit is not None:
-            return hit.decode("utf-8"), hit
-    content = valid_utf8(engine.render_file(path, context), path)
-    if key is not None and cache is not None:
-        cache.store(key, rel, content)
-    return content, None
+def _label(rule: GenerationRule, index: int | None) -> str:
+    return f"rule `{rule.name}`" + (f", row {index + 1}" if index is not None else "")
+
+
+def _finished(manifest: Manifest, content: str) -> str:
+    """Rendered text as it is written: the manifest's final-newline rule applied."""
+    if manifest.final_newline == "single":
+        return end_with_one_newline(content)
+    return content
 
 
 def valid_utf8(content: str, template: Path | str) -> str:
@@ -343,7 +344,6 @@ def _template_path(
     engine: TemplateEngine,
     rule: GenerationRule,
     context: dict[str, Any],
-    label: str,
     index: int | None,
 ) -> Path:
     assert rule.template.file is not None and rule.template.raw_file is not None
@@ -361,7 +361,7 @@ def _template_path(
     path = manifest.root / raw
     if not path.is_file():
         raise TemplateError(
-            f"{label}: template not found: {raw}",
+            f"{_label(rule, index)}: template not found: {raw}",
             Location(manifest.path),
             hint=f"create {raw}, or change the data so that the rule's template "
             f"path `{rule.template.raw_file}` names an existing file",

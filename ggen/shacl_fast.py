@@ -23,7 +23,10 @@ the data graph, so such a result makes :func:`check` return None too. pyshacl
 lists the members of sh:in in its default message in set order, which changes
 from one process to the next; this module lists them in the list's order.
 A focus node reached through two node shapes that share one property shape
-is reported once here, twice by pyshacl.
+is reported once here, twice by pyshacl. Oxigraph reads ``"a"^^xsd:string``
+and ``"a"`` as one term where rdflib keeps them apart, so a member of sh:in
+written with an explicit ``^^xsd:string`` matches the plain string here and
+not under pyshacl.
 """
 
 from __future__ import annotations
@@ -511,9 +514,13 @@ def _sparql_pass(name: str, param: Any, shape: Shape) -> str:
     if name == "nodeKind":
         return _NODE_KINDS[param.value[len(SH) :]]
     if name == "in":
-        if param and all(_is_iri(item) for item in param):
-            return f"?v IN ({', '.join(str(item) for item in param)})"
-        return "false"
+        # sameTerm agrees with pyshacl for IRIs and strings; a typed literal
+        # ("05"^^xsd:integer equals 5 once rdflib normalizes it) is left to
+        # _same_term, which sees every value SPARQL does not clear.
+        exact = [str(item) for item in param if _is_iri(item) or _is_string(item)]
+        if not exact:
+            return "false"
+        return f"({' || '.join(f'sameTerm(?v, {item})' for item in exact)})"
     if name == "datatype":
         return _sparql_datatype(param.value)
     if name == "pattern":
@@ -559,6 +566,12 @@ def _is_iri(term: Any) -> bool:
     return isinstance(term, ox.NamedNode)
 
 
+def _is_string(term: Any) -> bool:
+    import pyoxigraph as ox
+
+    return isinstance(term, ox.Literal) and term.datatype.value == XSD + "string"
+
+
 # --- pyshacl's rules for one value ------------------------------------------------
 
 
@@ -599,18 +612,30 @@ def _node_kind_ok(kind: str, value: Any) -> bool:
 
 
 def _same_term(a: Any, b: Any) -> bool:
-    """rdflib's term equality: same kind, same lexical form, same datatype."""
+    """rdflib's term equality: same kind, same datatype and language, and the
+    same lexical form once rdflib has normalized it."""
     import pyoxigraph as ox
 
     if type(a) is not type(b):
         return False
-    if isinstance(a, ox.Literal):
-        return bool(
-            a.value == b.value
-            and a.datatype == b.datatype
-            and (a.language or "") == (b.language or "")
-        )
-    return bool(a == b)
+    if not isinstance(a, ox.Literal):
+        return bool(a == b)
+    if a.datatype != b.datatype or (a.language or "") != (b.language or ""):
+        return False
+    if a.value == b.value:
+        return True
+    if a.language or a.datatype.value == XSD + "string":
+        return False
+    # rdflib rewrites a well-formed typed literal in its canonical form when
+    # it reads it ("05"^^xsd:integer becomes "5"): ask it, rather than
+    # repeat its rules per datatype. Only typed members of sh:in get here.
+    import rdflib
+
+    datatype = rdflib.URIRef(a.datatype.value)
+    return bool(
+        rdflib.Literal(a.value, datatype=datatype)
+        == rdflib.Literal(b.value, datatype=datatype)
+    )
 
 
 def _datatype_ok(iri: str, value: Any) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import hashlib
+import json
 from pathlib import Path
 from typing import Any
 
@@ -141,3 +143,87 @@ def test_shortcut_after_a_partial_update_and_a_touched_file(make_project, sync):
     assert NOOP in result.err  # stale figures only cost a hash of that file
     alpha.write_text("edited\n")
     assert sync(root).code == 5
+
+
+def _spy_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The files the render cache opens (it reads through ``open``)."""
+    import builtins
+
+    import ggen.incremental
+
+    opened: list[str] = []
+
+    def spying(path: Any, *args: Any, **kwargs: Any) -> Any:
+        opened.append(Path(path).name)
+        return builtins.open(path, *args, **kwargs)
+
+    monkeypatch.setattr(ggen.incremental, "open", spying, raising=False)
+    return opened
+
+
+def test_an_untouched_output_is_vouched_for_by_size_and_time(
+    make_project, sync, monkeypatch
+):
+    root = _synced(make_project, sync)
+    record_before = (root / ".ggen/generated.json").read_text()
+    opened = _spy_reads(monkeypatch)
+    calls = _count_renders(monkeypatch)
+    (root / "onto.ttl").write_text(ONTOLOGY.replace("ex:size 2", "ex:size 20"))
+    result = sync(root)
+    assert result.code == 0, result.err
+    assert calls == ["beta"] and opened == []  # alpha: neither rendered nor read
+    assert "0 created, 1 updated, 1 unchanged" in result.err
+    record = (root / ".ggen/generated.json").read_text()
+    alpha = [line for line in record.splitlines() if "out/alpha.txt" in line]
+    assert alpha and alpha[0] in record_before  # alpha's hash is as recorded
+
+
+def test_a_touched_output_is_read_and_hashed_before_reuse(
+    make_project, sync, monkeypatch
+):
+    root = _synced(make_project, sync)
+    alpha = root / "out/alpha.txt"
+    alpha.write_bytes(alpha.read_bytes())  # same bytes, new modification time
+    opened = _spy_reads(monkeypatch)
+    calls = _count_renders(monkeypatch)
+    (root / "onto.ttl").write_text(ONTOLOGY.replace("ex:size 2", "ex:size 20"))
+    result = sync(root)
+    assert result.code == 0, result.err
+    assert opened == ["alpha.txt"] and calls == ["beta"]
+
+
+def test_check_and_audit_see_untouched_outputs_as_they_are(make_project, sync):
+    root = _synced(make_project, sync)
+    (root / "onto.ttl").write_text(ONTOLOGY.replace("ex:size 2", "ex:size 20"))
+    check = sync(root, "--check", "--format", "json")
+    assert check.code == 8
+    assert [d["path"] for d in check.json()["drift"]] == ["out/beta.txt"]
+    result = sync(root, "--audit")
+    assert result.code == 0, result.err
+    audit = json.loads((root / ".ggen/audit/latest.json").read_text())
+    outputs = {o["path"]: o for o in audit["outputs"]}
+    for rel in ("out/alpha.txt", "out/beta.txt"):
+        data = (root / rel).read_bytes()
+        assert outputs[rel]["sha256_after"] == hashlib.sha256(data).hexdigest()
+        assert outputs[rel]["size"] == len(data)
+    assert outputs["out/alpha.txt"]["action"] == "unchanged"
+
+
+def test_an_output_changed_by_another_run_meanwhile_stops_the_write(
+    make_project, tmp_path
+):
+    from ggen.errors import WriteError
+    from ggen.model import RenderedFile, Unread
+    from ggen.pipeline import _read_unread
+    from ggen.record import sha256
+
+    target = tmp_path / "out.txt"
+    target.write_text("as last written\n")
+    kept = RenderedFile(
+        str(target), "", "r", unread=Unread(sha256(target.read_bytes()), 16)
+    )
+    _read_unread([kept])
+    assert kept.unread is None and kept.content == "as last written\n"
+    moved = RenderedFile(str(target), "", "r", unread=Unread(sha256(b"other"), 5))
+    with pytest.raises(WriteError, match="changed by another run"):
+        _read_unread([moved])

@@ -183,3 +183,30 @@ def test_json_output_of_a_failed_validation_lists_the_violations(
     assert messages == {"every Thing needs a label"}
     assert {v["focus"] for v in document["validation"]} == {
         "http://example.org/alpha", "http://example.org/beta"}
+
+
+def test_a_failing_graph_is_reported_before_a_broken_template(make_project, sync):
+    # Validation runs beside rendering; its verdict still decides the outcome.
+    data = manifest(validation={"shacl": ["shapes.ttl"]})
+    root = make_project(
+        files={"shapes.ttl": NEED_LABEL, "t.j2": "{{ name | no_such_filter }}\n"},
+        manifest_data=data,
+    )
+    result = sync(root)
+    assert result.code == 7, result.err
+    assert result.err.count("every Thing needs a label") == 2  # one per node, once
+    assert "no_such_filter" not in result.err
+    assert not (root / "out").exists()
+
+
+def test_a_broken_template_is_reported_when_the_graph_conforms(make_project, sync):
+    shapes = NEED_LABEL.replace("ex:label", "ex:name")
+    data = manifest(validation={"shacl": ["shapes.ttl"]})
+    root = make_project(
+        files={"shapes.ttl": shapes, "t.j2": "{{ name | no_such_filter }}\n"},
+        manifest_data=data,
+    )
+    result = sync(root)
+    assert result.code == 4, result.err
+    assert "no_such_filter" in result.err
+    assert "✓ 0 violations" in result.err

@@ -392,9 +392,7 @@ def rewrite(tree: nodes.Template, next_loop_id: Any) -> nodes.Template:
     return result
 
 
-def _is_helper_call(
-    node: object, helper: str | None = None
-) -> TypeGuard[nodes.Call]:
+def _is_helper_call(node: object, helper: str | None = None) -> TypeGuard[nodes.Call]:
     """Whether ``node`` calls a runtime helper (``helper``, or any of them)."""
     if not isinstance(node, nodes.Call):
         return False
@@ -458,9 +456,7 @@ class TeraCodeGenerator(CodeGenerator):
         if not _prints_itself(node, frame):
             super()._output_child_pre(node, frame, finalize)
 
-    def _output_child_post(
-        self, node: nodes.Expr, frame: Frame, finalize: Any
-    ) -> None:
+    def _output_child_post(self, node: nodes.Expr, frame: Frame, finalize: Any) -> None:
         """The closing half of :meth:`_output_child_pre`."""
         if not _prints_itself(node, frame):
             super()._output_child_post(node, frame, finalize)
