@@ -227,3 +227,20 @@ def test_an_output_changed_by_another_run_meanwhile_stops_the_write(
     moved = RenderedFile(str(target), "", "r", unread=Unread(sha256(b"other"), 5))
     with pytest.raises(WriteError, match="changed by another run"):
         _read_unread([moved])
+
+
+def test_a_damaged_state_costs_only_the_shortcuts(make_project, sync, monkeypatch):
+    root = _synced(make_project, sync)
+    path = root / ".ggen/state.json"
+    state = json.loads(path.read_text())
+    state["renders"] = {key: 5 for key in state["renders"]}
+    state["stats"] = {rel: "x" for rel in state["stats"]}
+    path.write_text(json.dumps(state))
+    calls = _count_renders(monkeypatch)
+    (root / "onto.ttl").write_text(ONTOLOGY.replace("ex:size 2", "ex:size 20"))
+    result = sync(root)
+    assert result.code == 0, result.err
+    assert sorted(calls) == ["alpha", "beta"]
+    assert "size=20" in (root / "out/beta.txt").read_text()
+    path.write_text("{not json")
+    assert sync(root).code == 0
