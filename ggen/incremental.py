@@ -38,50 +38,71 @@ STATE_PATH = Path(".ggen") / "state.json"
 
 @dataclass
 class State:
-    """What the last successful sync left behind, for the next one."""
+    """What the last successful sync left behind, for the next one.
+
+    The file holds two lines of JSON: the fingerprint first, then the file
+    figures and the render cache, which are parsed only when a run needs them
+    (:func:`load_cache`).
+    """
 
     fingerprint: str = ""
     record_sha: str = ""
     templates: list[str] = field(default_factory=list)
     stats: dict[str, list[int]] = field(default_factory=dict)
     renders: dict[str, list[str]] = field(default_factory=dict)
+    unparsed: bytes = b""  # the second line, until load_cache parses it
 
 
 def load_state(root: Path) -> State:
-    """The saved state, or an empty one when there is none or it is unreadable."""
+    """The saved state (its first line), or an empty one when there is none or
+    it is unreadable."""
     try:
-        data = json.loads((root / STATE_PATH).read_text(encoding="utf-8"))
-        stats, renders = data["stats"], data["renders"]
-        if not isinstance(stats, dict) or not isinstance(renders, dict):
-            return State()
-        # Entries are not converted one by one (tens of thousands): a damaged
-        # one only fails to match (see RenderCache.lookup).
+        with open(root / STATE_PATH, "rb") as handle:
+            head, rest = handle.readline(), handle.read()
+        data = json.loads(head)
         return State(
             str(data["fingerprint"]),
             str(data["record_sha"]),
             [str(t) for t in data["templates"]],
-            stats,
-            renders,
+            unparsed=rest,
         )
     except (OSError, ValueError, KeyError, TypeError, AttributeError):
         return State()
+
+
+def load_cache(state: State) -> None:
+    """Parse the file figures and the render cache of ``state`` (once).
+
+    Entries are not checked one by one (there are tens of thousands): a
+    damaged one only fails to match (see :meth:`RenderCache.lookup`).
+    """
+    text, state.unparsed = state.unparsed, b""
+    if not text:
+        return
+    try:
+        data = json.loads(text)
+        stats, renders = data["stats"], data["renders"]
+    except (ValueError, KeyError, TypeError):
+        return
+    if isinstance(stats, dict) and isinstance(renders, dict):
+        state.stats, state.renders = stats, renders
 
 
 def save_state(root: Path, state: State) -> None:
     """Write the state; losing it only costs the next run its shortcut."""
     from ggen.write import atomic_write
 
-    document = {
+    head = {
         "fingerprint": state.fingerprint,
         "record_sha": state.record_sha,
         "templates": sorted(state.templates),
-        "stats": state.stats,
-        "renders": state.renders,
     }
+    # Not sorted: the file is local, holds modification times anyway, and
+    # sorting 100,000 keys costs more than writing them.
+    cache = {"stats": state.stats, "renders": state.renders}
+    text = f"{json.dumps(head, sort_keys=True)}\n{json.dumps(cache)}\n"
     try:
-        # Not sorted: the file is local, holds modification times anyway, and
-        # sorting 100,000 keys costs more than writing them.
-        atomic_write(root / STATE_PATH, json.dumps(document).encode())
+        atomic_write(root / STATE_PATH, text.encode())
     except OSError as exc:
         log.debug("could not save %s: %s", STATE_PATH, exc)
 

@@ -19,7 +19,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
-from typing import Protocol
+from typing import Generic, Protocol, TypeVar
 
 from ggen.audit import RunFacts, build_audit, write_audit
 from ggen.drift import Drift, failing, find_drift
@@ -41,6 +41,7 @@ from ggen.incremental import (
     State,
     file_stats,
     fingerprint,
+    load_cache,
     load_state,
     outputs_intact,
     record_sha,
@@ -74,6 +75,8 @@ from ggen.write import (
 )
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -225,11 +228,19 @@ def generate(
     facts = RunFacts(manifest=manifest.path)
     rules = _selected_rules(manifest, options.rules)
 
-    with _timer(facts, "load"):
-        graph = load_graph(
+    # Oxigraph parses in a second thread (it lets go of the GIL) while this
+    # one reads the record and the render cache's figures.
+    loading = _Background(
+        lambda: load_graph(
             manifest.source, manifest.imports, manifest.base_iri, manifest.prefixes
         )
-        graph.allow_service = manifest.allow_service
+    )
+    load_cache(previous)
+    planned_against = record_sha(manifest.root)
+    record = load_record(manifest.root)
+    graph = loading.result()
+    facts.durations_ms["load"] = round(loading.seconds * 1000)
+    graph.allow_service = manifest.allow_service
     facts.triples["loaded"] = len(graph)
     for f in graph.files:
         if f.triples == 0:
@@ -242,20 +253,22 @@ def generate(
     reporter.stage(1, "Loading ontology...", _load_detail(graph, inferred))
 
     # Validation runs in a second thread while the rules render: both mostly
-    # wait on Oxigraph, which lets go of the GIL. Its verdict still comes
-    # first: nothing is planned or written until it is in.
-    checking = _Background(
-        lambda: validate(graph, manifest.shacl, manifest.ask_rules, manifest.path)
+    # wait on Oxigraph. Its verdict still comes first: a graph that fails is
+    # reported as such, and nothing is planned or written until it is in.
+    verdict = _Verdict(
+        _Background(
+            lambda: validate(graph, manifest.shacl, manifest.ask_rules, manifest.path)
+        ),
+        facts,
+        watchdog,
+        reporter,
     )
     engine = make_engine(manifest, graph)
 
     def on_rule(name: str) -> None:
-        if checking.failed():  # no point rendering for a graph that fails
-            _validated(checking, facts, watchdog, reporter)
+        verdict.if_ready()  # no point rendering for a graph that fails
         watchdog.current = f"rule `{name}`"
 
-    planned_against = record_sha(manifest.root)
-    record = load_record(manifest.root)
     # The last sync's file figures vouch for its outputs only if the record on
     # disk is still the one that sync wrote.
     trusted = previous.record_sha == planned_against and bool(planned_against)
@@ -269,10 +282,10 @@ def generate(
             outcomes = render_rules(manifest, graph, engine, rules, on_rule, cache)
             hooks = _render_front_matter(manifest, graph, engine, options, outcomes)
     except Exception:
-        if not checking.reported:  # a failing graph is reported before the rest
-            _validated(checking, facts, watchdog, reporter)
+        if not verdict.reported:  # a failing graph comes before a rendering error
+            verdict.wait()
         raise
-    report = _validated(checking, facts, watchdog, reporter)
+    report = verdict.wait()
     rendered = [f for o in outcomes for f in o.files]
     reporter.stage(
         3,
@@ -432,15 +445,14 @@ def _write_all(
     return outcome, record, saved_sha
 
 
-class _Background:
+class _Background(Generic[T]):
     """A function run in a daemon thread; :meth:`result` waits for it."""
 
-    def __init__(self, work: Callable[[], ValidationReport]) -> None:
+    def __init__(self, work: Callable[[], T]) -> None:
         self._work = work
-        self._value: ValidationReport | None = None
+        self._value: T | None = None
         self._error: BaseException | None = None
         self.seconds = 0.0
-        self.reported = False
         self._thread = threading.Thread(target=self._run, daemon=True)
         self._thread.start()
 
@@ -448,17 +460,15 @@ class _Background:
         start = time.perf_counter()
         try:
             self._value = self._work()
-        except BaseException as exc:  # handed to the caller of result()
+        except BaseException as exc:  # raised again by result()
             self._error = exc
         self.seconds = time.perf_counter() - start
 
-    def failed(self) -> bool:
-        """True when the work has finished and raised or found errors."""
-        if self._thread.is_alive():
-            return False
-        return self._error is not None or bool(self._value and self._value.errors)
+    def done(self) -> bool:
+        """True when the work has finished."""
+        return not self._thread.is_alive()
 
-    def result(self) -> ValidationReport:
+    def result(self) -> T:
         """The work's value, or its exception raised here."""
         self._thread.join()
         if self._error is not None:
@@ -467,19 +477,45 @@ class _Background:
         return self._value
 
 
-def _validated(
-    checking: _Background, facts: RunFacts, watchdog: _Watchdog, reporter: Reporter
-) -> ValidationReport:
-    """Wait for validation; report it, and stop the run if the graph fails."""
-    watchdog.current = "validation"
-    report = checking.result()
-    checking.reported = True
-    facts.durations_ms["validate"] = round(checking.seconds * 1000)
-    facts.validation = report
-    for text in report.warnings:
-        reporter.warning(text)
-    _report_validation(report, reporter)
-    return report
+class _Verdict:
+    """Validation running in the background, reported once when it is in."""
+
+    def __init__(
+        self,
+        checking: _Background[ValidationReport],
+        facts: RunFacts,
+        watchdog: _Watchdog,
+        reporter: Reporter,
+    ) -> None:
+        self._checking = checking
+        self._facts, self._watchdog, self._reporter = facts, watchdog, reporter
+        self._report: ValidationReport | None = None
+
+    @property
+    def reported(self) -> bool:
+        """True once the verdict has been reported."""
+        return self._report is not None
+
+    def if_ready(self) -> None:
+        """Report the verdict if it is in (raising if the graph fails)."""
+        if self._report is None and self._checking.done():
+            self.wait()
+
+    def wait(self) -> ValidationReport:
+        """Wait for the verdict; report it once; raise if the graph fails."""
+        if self._report is not None:
+            return self._report
+        current = self._watchdog.current
+        self._watchdog.current = "validation"
+        report = self._checking.result()
+        self._watchdog.current = current
+        self._report = report
+        self._facts.durations_ms["validate"] = round(self._checking.seconds * 1000)
+        self._facts.validation = report
+        for text in report.warnings:
+            self._reporter.warning(text)
+        _report_validation(report, self._reporter)  # raises if the graph fails
+        return report
 
 
 def _read_unread(rendered: list[RenderedFile]) -> None:
@@ -590,6 +626,7 @@ def _unchanged_since_last_sync(
     if key != state.fingerprint:
         return None
     record = load_record(root)
+    load_cache(state)
     if not outputs_intact(root, record, state):
         return None
     plan = Plan(
