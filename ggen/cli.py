@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import importlib
+import os
 import signal
 import sys
 import traceback
@@ -238,6 +239,30 @@ def main(argv: list[str] | None = None) -> None:
         )
         sys.exit(int(ExitCode.INTERRUPTED))
     sys.exit(code if isinstance(code, int) else 0)
+
+
+def run() -> None:
+    """The ``ggen`` script: :func:`main`, then a quick exit.
+
+    Once the command is done and its output flushed, the process ends without
+    tearing down the interpreter: freeing a large graph and tens of thousands
+    of rows object by object took a quarter of a second at 50,000 files, and
+    nothing is left to do by then (every file is closed, the record and state
+    are on disk). :func:`main` itself, which tests and embedding code call,
+    exits normally.
+    """
+    code = 0
+    try:
+        main()
+    except SystemExit as done:
+        if isinstance(done.code, int):
+            code = done.code
+        elif done.code is not None:  # sys.exit("message"), as Python prints it
+            print(done.code, file=sys.stderr)
+            code = 1
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 def _terminate_like_interrupt() -> None:

@@ -117,9 +117,10 @@ def rows_from(
     # Literals repeat across rows (a kind, a flag, a function name): each
     # distinct one is converted once. Oxigraph terms hash by value.
     seen: dict[Any, Any] = {}
-    raw: list[dict[str, Any]] = []
+    blanks = False
+    rows: list[Row] = []
     for solution in solutions:
-        row: dict[str, Any] = {}
+        row = Row()
         for name, term in zip(names, solution, strict=True):
             kind = type(term)
             if kind is named_node:
@@ -131,22 +132,23 @@ def rows_from(
                 row[name] = value
             elif term is not None:
                 row[name] = convert(term, decimals)
-        raw.append(row)
-    ordered = order_rows(raw, names, query)
-    return _label_blanks(ordered)
+                blanks = True
+        rows.append(row)
+    ordered = order_rows(rows, names, query)
+    if blanks:
+        _label_blanks(ordered)
+    return ordered
 
 
-def order_rows(
-    rows: list[dict[str, Any]], names: list[str], query: str
-) -> list[dict[str, Any]]:
+def order_rows(rows: list[Row], names: list[str], query: str) -> list[Row]:
     """Apply the ordering rules of this module's docstring."""
     keys = order_variables(query)
     if keys is None:  # ORDER BY with expressions: keep the engine's order
         return rows
     if not keys:
         return sorted(rows, key=lambda r: sort_key(r, names))
-    out: list[dict[str, Any]] = []
-    run: list[dict[str, Any]] = []
+    out: list[Row] = []
+    run: list[Row] = []
     run_key: list[Any] = []
     for row in rows:
         row_key = [_cmp_value(row.get(k)) for k in keys]
@@ -160,7 +162,7 @@ def order_rows(
     return out
 
 
-def _sorted_run(run: list[dict[str, Any]], names: list[str]) -> list[dict[str, Any]]:
+def _sorted_run(run: list[Row], names: list[str]) -> list[Row]:
     # Under a unique ORDER BY key every run is one row: nothing to sort.
     return run if len(run) < 2 else sorted(run, key=lambda r: sort_key(r, names))
 
@@ -211,16 +213,10 @@ def sort_key(row: dict[str, Any], names: list[str]) -> tuple[Any, ...]:
     return tuple(parts)
 
 
-def _label_blanks(rows: list[dict[str, Any]]) -> list[Row]:
+def _label_blanks(rows: list[Row]) -> None:
+    """Replace blank nodes by ``_:b0``, ``_:b1``… in order of appearance."""
     labels: dict[str, str] = {}
-    out: list[Row] = []
     for row in rows:
-        plain = Row()
         for name, value in row.items():
             if isinstance(value, _Blank):
-                label = labels.setdefault(value.key, f"_:b{len(labels)}")
-                plain[name] = label
-            else:
-                plain[name] = value
-        out.append(plain)
-    return out
+                row[name] = labels.setdefault(value.key, f"_:b{len(labels)}")

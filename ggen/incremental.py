@@ -28,7 +28,7 @@ from pathlib import Path
 
 from ggen import __version__
 from ggen.manifest import Manifest
-from ggen.model import Unread
+from ggen.model import Literal, Unread
 from ggen.record import RECORD_PATH, Entry, Record, sha256
 
 log = logging.getLogger(__name__)
@@ -245,10 +245,10 @@ class RenderCache:
             return None
         # repr() tells a string from a number, a Decimal or a bool; language
         # tags are not in it, so they are added.
-        langs = [getattr(v, "lang", None) for v in row.values()]
-        text = (
-            f"{__version__}\x1e{rule}\x1e{rel}\x1e{template_sha}\x1e{row!r}\x1e{langs}"
-        )
+        text = f"{__version__}\x1e{rule}\x1e{rel}\x1e{template_sha}\x1e{row!r}"
+        tags = [v.lang for v in row.values() if type(v) is Literal and v.lang]
+        if tags:
+            text += f"\x1e{tags}"
         return sha256(text.encode())
 
     def lookup(self, key: str, target: str, rel: str) -> bytes | Unread | None:

@@ -356,8 +356,14 @@ def next_record(plan: Plan, old: Record, done: set[str] | None = None) -> Record
         if p.mode == "Inject":  # the file is the user's: never ours to record
             continue
         if p.action in (Action.CREATE, Action.UPDATE, Action.UNCHANGED) and applied:
-            digest = p.content_sha
-            files[p.rel] = Entry(p.rule, digest, p.generated_sha)
+            digest, known = p.content_sha, files.get(p.rel)
+            if (
+                known is None  # most entries stay as they were: kept, not remade
+                or known.sha256 != digest
+                or known.rule != p.rule
+                or known.generated_sha256 != p.generated_sha
+            ):
+                files[p.rel] = Entry(p.rule, digest, p.generated_sha)
         elif p.action is Action.DELETE and applied:
             files.pop(p.rel, None)
     return Record(files, dict(old.inputs), dict(old.rules))
