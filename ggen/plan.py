@@ -136,17 +136,18 @@ def check_paths(
     seen: dict[str, RenderedFile] = {}
     folders: dict[str, str] = {}
     for f in files:
-        problem = _path_problem(f, project, folders)
+        # A file left as it is (unread) was written by an earlier run, and
+        # this one does not write it: only a clash with another output counts.
+        problem = None if f.unread is not None else _path_problem(f, project, folders)
         if problem:
             problems.append(Problem(problem, Location(manifest_path), hint=_PATH_HINT))
             continue
-        key = os.path.normpath(f.target)
+        key = f.rel or relative(f.target, manifest_dir)
         if key in seen:
             other = seen[key]
             problems.append(
                 Problem(
-                    f"{_origin(other)} and {_origin(f)} both write "
-                    f"{relative(key, manifest_dir)}",
+                    f"{_origin(other)} and {_origin(f)} both write {key}",
                     Location(manifest_path),
                     hint="make output_file unique per row (include a key variable), "
                     "or drop one of the rules",
@@ -176,31 +177,25 @@ def _path_problem(f: RenderedFile, project: str, folders: dict[str, str]) -> str
         len(part.encode()) > 255 for part in raw.split(os.sep)
     ):
         return f"{_origin(f)}: output path has a name longer than 255 bytes"
-    # A file left as it is (unread) is not written, so a link there is harmless.
-    resolved = _resolve_existing(os.path.normpath(raw), folders, f.unread is None)
+    resolved = _resolve_existing(os.path.normpath(raw), folders)
     if resolved != project and not resolved.startswith(project + os.sep):
         return f"{_origin(f)}: output path {raw} leaves the project {project}"
     return None
 
 
-def _resolve_existing(
-    path: str, folders: dict[str, str], check_file: bool = True
-) -> str:
+def _resolve_existing(path: str, folders: dict[str, str]) -> str:
     """Resolve symlinks in the part of ``path`` that exists.
 
     Many outputs share a folder, so each folder is resolved once (``folders``
-    caches it); only a file that is itself a link costs a second look (none
-    when not ``check_file``). Plain strings: pathlib objects cost more than the
-    checks themselves here.
+    caches it); only a file that is itself a link costs a second look. Plain
+    strings: pathlib objects cost more than the checks themselves here.
     """
     folder, name = os.path.split(path)
     parent = folders.get(folder)
     if parent is None:
         parent = folders[folder] = os.path.realpath(folder)
     target = os.path.join(parent, name)
-    if check_file and os.path.islink(target):
-        return os.path.realpath(target)
-    return target
+    return os.path.realpath(target) if os.path.islink(target) else target
 
 
 def make_plan(

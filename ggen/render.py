@@ -133,12 +133,11 @@ def render_rule(
         return outcome
     if not rows:
         log.warning("rule `%s`: its query returned no rows", rule.name)
-    contexts = _contexts(rows, rule.per_row)
-    for index, context in contexts:
+    for index, context in _contexts(rows, rule.per_row):
         try:
             rendered = _render_one(manifest, engine, rule, context, index, cache)
         except TemplateError as exc:
-            raise _with_known_names(exc, context) from None
+            raise _with_known_names(exc, context.full) from None
         except GgenError:
             raise
         except Exception as exc:
@@ -176,17 +175,20 @@ def _pattern(text: str) -> tuple[list[str], list[str]] | None:
     return literals, _PLAIN_VARIABLE.findall(text)
 
 
-def _substitute(text: str, context: dict[str, Any]) -> str | None:
+def _substitute(text: str, row: dict[str, Any]) -> str | None:
     """``text`` rendered without the engine when it is plain ``{{ name }}``
-    substitution of strings and integers (printed the same way by Tera and
-    Jinja); None means "ask the engine", which also reports any error."""
+    substitution of the row's strings and integers (printed the same way by
+    Tera and Jinja); None means "ask the engine", which also reports any
+    error."""
     pattern = _pattern(text)
     if pattern is None:
         return None
     literals, names = pattern
     out = [literals[0]]
     for name, literal in zip(names, literals[1:], strict=True):
-        value = context.get(name)
+        if name in _BASE_NAMES:  # names the rows, not a column
+            return None
+        value = row.get(name)
         if not isinstance(value, str | int) or isinstance(value, bool):
             return None
         out.append(str(value))
@@ -235,28 +237,50 @@ def _engine_failure(
     )
 
 
-def _contexts(
-    rows: list[Row], per_row: bool
-) -> list[tuple[int | None, dict[str, Any]]]:
+_BASE_NAMES = ("results", "sparql_results", "entities", "row")
+
+
+class _Context:
+    """One render's template names: the row's columns, ``row`` itself, and
+    every row as ``results`` (aliases ``sparql_results``, ``entities``).
+
+    The full dict is made only when a template needs it: a render-cache hit
+    needs only the row.
+    """
+
+    __slots__ = ("_full", "base", "row")
+
+    def __init__(self, row: Row, base: dict[str, Any]) -> None:
+        self.row, self.base = row, base
+        self._full: dict[str, Any] | None = None
+
+    @property
+    def full(self) -> dict[str, Any]:
+        """Every name, as the template engine sees them."""
+        if self._full is None:
+            self._full = {**self.row, **self.base, "row": self.row}
+        return self._full
+
+
+def _contexts(rows: list[Row], per_row: bool) -> list[tuple[int | None, _Context]]:
     base: dict[str, Any] = {"results": rows, "sparql_results": rows, "entities": rows}
     if not per_row:
-        first = rows[0] if rows else Row()
-        return [(None, {**first, **base, "row": first})]
-    return [(i, {**row, **base, "row": row}) for i, row in enumerate(rows)]
+        return [(None, _Context(rows[0] if rows else Row(), base))]
+    return [(i, _Context(row, base)) for i, row in enumerate(rows)]
 
 
 def _render_one(
     manifest: Manifest,
     engine: TemplateEngine,
     rule: GenerationRule,
-    context: dict[str, Any],
+    context: _Context,
     index: int | None,
     cache: RenderCache | None = None,
 ) -> RenderedFile:
-    rel = _substitute(rule.output_file, context)
+    rel = _substitute(rule.output_file, context.row)
     if rel is None:
         rel = _render_text(
-            engine, manifest, rule, rule.output_file, "output_file", context, index
+            engine, manifest, rule, rule.output_file, "output_file", context.full, index
         )
     rel = rel.strip()
     if not rel:
@@ -270,8 +294,9 @@ def _render_one(
     disk: bytes | None = None
     unread: Unread | None = None
     if rule.template.inline is not None:
+        inline = rule.template.inline
         content = _render_text(
-            engine, manifest, rule, rule.template.inline, "template", context, index
+            engine, manifest, rule, inline, "template", context.full, index
         )
         content = _finished(manifest, valid_utf8(content, manifest.path))
         template_name = "<inline>"
@@ -281,12 +306,12 @@ def _render_one(
         hit = None
         key = None
         if cache is not None and index is not None and rule.mode != "Merge":
-            key = cache.key(rule.name, rel, path, context["row"])
+            key = cache.key(rule.name, rel, path, context.row)
         if key is not None and cache is not None:
             from_root = relative(target, manifest.root)
             hit = cache.lookup(key, target, from_root)
         if hit is None:
-            content = engine.render_file(path, context)
+            content = engine.render_file(path, context.full)
             content = _finished(manifest, valid_utf8(content, path))
             if key is not None and cache is not None:
                 cache.store(key, rel, content)
@@ -343,7 +368,7 @@ def _template_path(
     manifest: Manifest,
     engine: TemplateEngine,
     rule: GenerationRule,
-    context: dict[str, Any],
+    context: _Context,
     index: int | None,
 ) -> Path:
     assert rule.template.file is not None and rule.template.raw_file is not None
@@ -355,7 +380,7 @@ def _template_path(
         rule,
         rule.template.raw_file,
         "template path",
-        context,
+        context.full,
         index,
     )
     path = manifest.root / raw
