@@ -10,7 +10,7 @@ from typing import Any
 
 from ggen import console
 from ggen.errors import ExitCode, GgenError, Interrupted, exit_code_for
-from ggen.pipeline import SyncOptions, SyncResult, sync
+from ggen.pipeline import SyncOptions, SyncResult, collector_paused, sync
 
 log = logging.getLogger(__name__)
 
@@ -23,6 +23,17 @@ def run_sync(
     show_traceback: bool,
 ) -> ExitCode:
     """``ggen sync``: run the pipeline, print text or JSON, return the code."""
+    with collector_paused():  # the JSON of a large plan too (see there)
+        return _run_sync(options, json_output, verbosity, quiet, show_traceback)
+
+
+def _run_sync(
+    options: SyncOptions,
+    json_output: bool,
+    verbosity: int,
+    quiet: bool,
+    show_traceback: bool,
+) -> ExitCode:
     console.setup_logging(verbosity, quiet)
     reporter = console.ConsoleReporter(verbosity, quiet, options.dry_run)
     try:

@@ -13,7 +13,10 @@ may include its siblings). A miss costs nothing but the full pipeline.
 
 Known limitations: a template that includes a file from a folder that holds no
 template the rule used directly is not fingerprinted; edit the manifest or
-pass ``--force`` to regenerate after changing only such a file.
+pass ``--force`` to regenerate after changing only such a file. An output
+edited so that its size stays the same and its modification time is set back
+to the old one (``touch -d``) is taken as unchanged, both by the shortcut and
+by the render cache; ``--force`` rewrites everything.
 """
 
 from __future__ import annotations

@@ -246,3 +246,31 @@ def test_a_damaged_state_costs_only_the_shortcuts(make_project, sync, monkeypatc
     assert "size=20" in (root / "out/beta.txt").read_text()
     path.write_text("{not json")
     assert sync(root).code == 0
+
+
+def test_the_cycle_collector_is_paused_only_while_a_sync_runs(make_project):
+    import gc
+
+    from ggen.pipeline import SyncOptions, sync
+
+    root = make_project()
+    seen: list[bool] = []
+
+    class Spy:
+        def stage(self, number: int, title: str, detail: str) -> None:
+            seen.append(gc.isenabled())
+
+        def file(self, planned: Any) -> None: ...
+        def warning(self, text: str) -> None: ...
+        def violations(self, report: Any) -> None: ...
+
+    assert gc.isenabled()
+    sync(SyncOptions(manifest=root / "ggen.toml"), Spy())
+    assert seen and not any(seen)  # off during the run
+    assert gc.isenabled()  # and back on after it
+    gc.disable()
+    try:
+        sync(SyncOptions(manifest=root / "ggen.toml"), Spy())
+        assert not gc.isenabled()  # a caller's choice is kept
+    finally:
+        gc.enable()
