@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import FrameType
-from typing import Generic, Protocol, TypeVar
+from typing import TYPE_CHECKING, Generic, Protocol, TypeVar
 
 from ggen.audit import RunFacts, build_audit, write_audit
 from ggen.drift import Drift, failing, find_drift
@@ -35,7 +35,6 @@ from ggen.errors import (
     WriteError,
     signal_pending,
 )
-from ggen.frontmatter import Hook, discover, render_all, rule_name
 from ggen.graph import Graph, load_graph
 from ggen.incremental import (
     RenderCache,
@@ -63,8 +62,6 @@ from ggen.plan import (
     project_root,
 )
 from ggen.record import RECORD_PATH, Record, load_record, sha256
-from ggen.render import RuleOutcome, make_engine, render_rules
-from ggen.templating import TemplateEngine
 from ggen.validate import ValidationReport, validate
 from ggen.write import (
     WriteOutcome,
@@ -74,6 +71,11 @@ from ggen.write import (
     signals_deferred,
     unwritable,
 )
+
+if TYPE_CHECKING:  # rendering pulls in Jinja2: imported when a run renders
+    from ggen.frontmatter import Hook
+    from ggen.render import RuleOutcome
+    from ggen.templating import TemplateEngine
 
 log = logging.getLogger(__name__)
 
@@ -264,6 +266,8 @@ def generate(
         watchdog,
         reporter,
     )
+    from ggen.render import make_engine, render_rules
+
     engine = make_engine(manifest, graph)
 
     def on_rule(name: str) -> None:
@@ -579,6 +583,9 @@ def _render_front_matter(
     outcomes: list[RuleOutcome],
 ) -> list[Hook]:
     """Render the templates that carry their own rule; add them as outcomes."""
+    from ggen.frontmatter import discover, render_all, rule_name
+    from ggen.render import RuleOutcome
+
     templates = discover(manifest)
     if options.rules:
         templates = [t for t in templates if rule_name(manifest, t) in options.rules]
