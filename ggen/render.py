@@ -188,7 +188,7 @@ def _substitute(text: str, row: dict[str, Any]) -> str | None:
     for name, literal in zip(names, literals[1:], strict=True):
         if name in _BASE_NAMES:  # names the rows, not a column
             return None
-        value = row.get(name)
+        value = dict.get(row, name)  # a bare name: Row's "?name" lookup not needed
         if not isinstance(value, str | int) or isinstance(value, bool):
             return None
         out.append(str(value))
