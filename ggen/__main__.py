@@ -1,5 +1,5 @@
 """``python -m ggen`` runs the command line."""
 
-from ggen.cli import run
+from ggen._script import run
 
 run()

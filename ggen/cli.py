@@ -20,6 +20,7 @@ import typer
 
 from ggen import __version__
 from ggen.errors import (
+    INTERRUPTED_EARLY,
     ExitCode,
     GgenError,
     UsageError,
@@ -143,7 +144,7 @@ def sync(
     ] = False,
 ) -> None:
     """Generate files from the ontology as ggen.toml describes."""
-    from ggen.commands import run_sync
+    run_sync = _commands().run_sync
     from ggen.pipeline import SyncOptions
 
     if timeout is not None and timeout <= 0:
@@ -182,7 +183,7 @@ def init(
     ] = False,
 ) -> None:
     """Create a ready-to-run project (the job-queue example)."""
-    from ggen.commands import run_init
+    run_init = _commands().run_init
 
     raise typer.Exit(int(run_init(directory, example, force)))
 
@@ -232,11 +233,7 @@ def main(argv: list[str] | None = None) -> None:
         print_error(exc)
         sys.exit(int(exc.exit_code))
     except KeyboardInterrupt:
-        print(
-            "error: interrupted before anything was written; the disk is as it "
-            "was\n  hint: run the command again",
-            file=sys.stderr,
-        )
+        print(INTERRUPTED_EARLY, file=sys.stderr)
         sys.exit(int(ExitCode.INTERRUPTED))
     sys.exit(code if isinstance(code, int) else 0)
 
@@ -263,6 +260,19 @@ def run() -> None:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
+
+
+def _commands() -> Any:
+    """ggen.commands, imported on first use (it brings the pipeline).
+
+    typer turns a Ctrl-C it sees into a silent exit 130; one during this
+    import gets the message every other interrupted run prints.
+    """
+    try:
+        return importlib.import_module("ggen.commands")
+    except KeyboardInterrupt:
+        print(INTERRUPTED_EARLY, file=sys.stderr)
+        raise typer.Exit(int(ExitCode.INTERRUPTED)) from None
 
 
 def _terminate_like_interrupt() -> None:

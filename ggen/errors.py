@@ -13,6 +13,12 @@ from dataclasses import dataclass
 from enum import IntEnum
 from pathlib import Path
 
+# What a Ctrl-C before the write stage prints (the stage itself says more).
+INTERRUPTED_EARLY = (
+    "error: interrupted before anything was written; the disk is as it was\n"
+    "  hint: run the command again"
+)
+
 
 class ExitCode(IntEnum):
     """The documented exit codes of the ``ggen`` command."""

@@ -32,6 +32,7 @@ from pathlib import Path
 from ggen import __version__
 from ggen.manifest import Manifest
 from ggen.model import Literal, Unread
+from ggen.plan import PlannedFile
 from ggen.record import RECORD_PATH, Entry, Record, sha256
 
 log = logging.getLogger(__name__)
@@ -135,11 +136,11 @@ def outputs_intact(root: Path, record: Record, state: State) -> bool:
     for rel, entry in record.files.items():
         path = os.path.join(base, rel)  # strings: a Path per file costs more
         try:
-            info = os.stat(path)
+            info = os.lstat(path)  # a file replaced by a link is hashed below
         except OSError:
             return False
         known = state.stats.get(rel)
-        if known == [info.st_size, info.st_mtime_ns]:
+        if known == file_figures(info):
             continue
         try:
             with open(path, "rb") as handle:
@@ -151,29 +152,33 @@ def outputs_intact(root: Path, record: Record, state: State) -> bool:
 
 
 def file_stats(
-    root: Path,
     record: Record,
-    previous: dict[str, list[int]] | None = None,
-    written: set[str] | None = None,
+    previous: dict[str, list[int]],
+    planned: list[PlannedFile],
+    written: dict[str, list[int]],
 ) -> dict[str, list[int]]:
-    """Size and modification time of each recorded output, as now on disk.
+    """The figures (size, modification time) that vouch for each recorded
+    output's bytes at the next run, kept only where they are known to describe
+    a file whose bytes hash to what the record says:
 
-    A file this run did not write keeps the figures the last run saw
-    (``previous``): looking again costs a system call per file, and figures
-    that went stale only make the next shortcut check hash that file.
+    - a file this run wrote: its figures right after the write (``written``);
+    - a file this run read and found exactly as generated: its figures when
+      it was read (``PlannedFile.figures``);
+    - a file vouched for by its figures (unread), or not looked at (a rule
+      ``--rule`` left out): the figures it had (``previous``).
+
+    Any other file (read and found different in line endings only, say) gets
+    none, so the next run reads it.
     """
+    by_rel = {p.rel: p for p in planned}
     stats: dict[str, list[int]] = {}
-    previous = previous or {}
-    base = os.fspath(root)
     for rel in record.files:
-        if rel in previous and (written is None or rel not in written):
-            stats[rel] = previous[rel]
-            continue
-        try:
-            info = os.stat(os.path.join(base, rel))
-        except OSError:
-            continue
-        stats[rel] = [info.st_size, info.st_mtime_ns]
+        figures = written.get(rel)
+        if figures is None:
+            p = by_rel.get(rel)
+            figures = previous.get(rel) if p is None or p.unread else p.figures
+        if figures is not None:
+            stats[rel] = figures
     return stats
 
 
@@ -217,12 +222,16 @@ class RenderCache:
         previous: dict[str, list[str]],
         stats: dict[str, list[int]] | None = None,
         recorded: dict[str, Entry] | None = None,
+        settings: str = "",
     ) -> None:
         self.previous = previous
         self.current: dict[str, list[str]] = {}
         self._templates: dict[Path, str | None] = {}
         self._stats = stats or {}
         self._recorded = recorded or {}
+        # What else shapes every render: the manifest's hash (final_newline,
+        # the engine's settings, …).
+        self._settings = settings
 
     def template_key(self, path: Path) -> str | None:
         """The template's hash, or None when its output may depend on more."""
@@ -246,21 +255,25 @@ class RenderCache:
         template_sha = self.template_key(template)
         if template_sha is None:
             return None
-        # repr() tells a string from a number, a Decimal or a bool; language
-        # tags are not in it, so they are added.
-        text = f"{__version__}\x1e{rule}\x1e{rel}\x1e{template_sha}\x1e{row!r}"
-        tags = [v.lang for v in row.values() if type(v) is Literal and v.lang]
-        if tags:
-            text += f"\x1e{tags}"
+        # repr() tells a string from a number, a Decimal or a bool; not an IRI
+        # from a literal, nor a literal's datatype or language: those are added.
+        text = (
+            f"{__version__}\x1e{self._settings}\x1e{rule}\x1e{rel}\x1e{template}"
+            f"\x1e{template_sha}\x1e{row!r}\x1e{_kinds(row)}"
+        )
         return sha256(text.encode())
 
-    def lookup(self, key: str, target: str, rel: str) -> bytes | Unread | None:
+    def lookup(
+        self, key: str, target: str, rel: str
+    ) -> tuple[bytes, list[int]] | Unread | None:
         """What ``key`` rendered to last time, if the disk still has it: the
-        bytes, or only their hash and size when the file's size and
-        modification time vouch for them.
+        bytes (with the file's size and modification time as it was read), or
+        only their hash and size when the file's size and modification time
+        vouch for them.
 
         ``target`` is the file's path, ``rel`` its path from the manifest's
-        folder (the record's key).
+        folder (the record's key). The figures are the link's own for a
+        symbolic link (``lstat``), so a file replaced by a link is read.
         """
         entry = self.previous.get(key)
         if type(entry) is not list or len(entry) != 2:  # none, or damaged
@@ -270,7 +283,7 @@ class RenderCache:
         entry_now = self._recorded.get(rel)
         if known is not None and entry_now is not None and entry_now.sha256 == sha:
             try:
-                info = os.stat(target)
+                info = os.lstat(target)
             except OSError:
                 return None
             if known == [info.st_size, info.st_mtime_ns]:
@@ -278,14 +291,32 @@ class RenderCache:
                 return Unread(sha, info.st_size)
         try:
             with open(target, "rb") as handle:  # cheaper than Path.read_bytes
+                figures = file_figures(os.fstat(handle.fileno()))
                 data = handle.read()
         except OSError:
             return None
         if sha256(data) != sha:
             return None
         self.current[key] = entry
-        return data
+        return data, figures
 
     def store(self, key: str, rel: str, content: str) -> None:
         """Remember what ``key`` rendered to."""
         self.current[key] = [rel, sha256(content.encode("utf-8"))]
+
+
+def _kinds(row: dict[str, object]) -> str:
+    """What repr() does not show of each value: IRI or literal, and a
+    literal's datatype and language."""
+    kinds = []
+    for value in row.values():
+        if type(value) is Literal:
+            kinds.append(f"L{value.datatype or ''}@{value.lang or ''}")
+        else:
+            kinds.append(type(value).__name__)
+    return "|".join(kinds)
+
+
+def file_figures(info: os.stat_result) -> list[int]:
+    """The size and modification time that vouch for a file's bytes."""
+    return [info.st_size, info.st_mtime_ns]

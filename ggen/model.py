@@ -91,6 +91,8 @@ class RenderedFile:
     # ``content`` was left empty.
     unread: Unread | None = None
     rel: str | None = None  # the path from the manifest's folder, when known
+    # Size and modification time of the target when ``disk`` was read.
+    disk_figures: list[int] | None = None
 
     @functools.cached_property
     def path(self) -> Path:

@@ -49,7 +49,12 @@ from ggen.incremental import (
     save_state,
 )
 from ggen.infer import InferenceResult, infer
-from ggen.inputs import audited_changes, input_files, input_hashes
+from ggen.inputs import (
+    audited_changes,
+    canonical_manifest_hash,
+    input_files,
+    input_hashes,
+)
 from ggen.manifest import GenerationRule, Manifest, load_manifest
 from ggen.model import RenderedFile
 from ggen.plan import (
@@ -279,10 +284,12 @@ def generate(
     trusted = previous.record_sha == planned_against and bool(planned_against)
     try:
         with _timer(facts, "render"):
+            # --force renders every file afresh (and remembers the renders).
             cache = RenderCache(
-                previous.renders,
+                {} if options.force else previous.renders,
                 previous.stats if trusted else None,
                 record.files if trusted else None,
+                canonical_manifest_hash(manifest),
             )
             outcomes = render_rules(manifest, graph, engine, rules, on_rule, cache)
             hooks = _render_front_matter(manifest, graph, engine, options, outcomes)
@@ -426,7 +433,7 @@ def _apply(
         if outcome.error is not None:
             raise outcome.error
         _run_hooks(gen, options, reporter, "after")
-        _remember(gen, options, result.written, record, saved_sha)
+        _remember(gen, options, outcome.figures, record, saved_sha)
         if stop():
             raise Interrupted(
                 "interrupted after every file was written; the record is up to date",
@@ -627,7 +634,7 @@ def _options_key(options: SyncOptions) -> str:
 def _remember(
     gen: Generation,
     options: SyncOptions,
-    written: set[str],
+    written: dict[str, list[int]],
     record: Record,
     record_digest: str,
 ) -> None:
@@ -640,7 +647,7 @@ def _remember(
         # A kept orphan must be reported by every run until it is resolved;
         # an empty fingerprint never matches, so no run takes the shortcut.
         key = ""
-    stats = file_stats(root, record, gen.previous.stats, written)
+    stats = file_stats(record, gen.previous.stats, gen.plan.files, written)
     renders = gen.cache.current if gen.cache is not None else {}
     save_state(root, State(key, record_digest, templates, stats, renders))
 

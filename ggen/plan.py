@@ -57,6 +57,9 @@ class PlannedFile:
     # None, ``before_sha`` is the hash of both and ``size`` their length.
     unread: bool = False
     size: int | None = None
+    # Size and modification time of the file when it was read and found as
+    # generated (see incremental.file_stats).
+    figures: list[int] | None = None
 
     @functools.cached_property
     def path(self) -> Path:
@@ -136,9 +139,7 @@ def check_paths(
     seen: dict[str, RenderedFile] = {}
     folders: dict[str, str] = {}
     for f in files:
-        # A file left as it is (unread) was written by an earlier run, and
-        # this one does not write it: only a clash with another output counts.
-        problem = None if f.unread is not None else _path_problem(f, project, folders)
+        problem = _path_problem(f, project, folders)
         if problem:
             problems.append(Problem(problem, Location(manifest_path), hint=_PATH_HINT))
             continue
@@ -177,25 +178,32 @@ def _path_problem(f: RenderedFile, project: str, folders: dict[str, str]) -> str
         len(part.encode()) > 255 for part in raw.split(os.sep)
     ):
         return f"{_origin(f)}: output path has a name longer than 255 bytes"
-    resolved = _resolve_existing(os.path.normpath(raw), folders)
+    # An unread file was looked at with lstat when the cache vouched for it: it
+    # is not a link, so only its folder needs resolving.
+    resolved = _resolve_existing(os.path.normpath(raw), folders, f.unread is None)
     if resolved != project and not resolved.startswith(project + os.sep):
         return f"{_origin(f)}: output path {raw} leaves the project {project}"
     return None
 
 
-def _resolve_existing(path: str, folders: dict[str, str]) -> str:
+def _resolve_existing(
+    path: str, folders: dict[str, str], may_be_link: bool = True
+) -> str:
     """Resolve symlinks in the part of ``path`` that exists.
 
     Many outputs share a folder, so each folder is resolved once (``folders``
-    caches it); only a file that is itself a link costs a second look. Plain
-    strings: pathlib objects cost more than the checks themselves here.
+    caches it); only a file that is itself a link costs a second look (none
+    when it is known not to be one). Plain strings: pathlib objects cost more
+    than the checks themselves here.
     """
     folder, name = os.path.split(path)
     parent = folders.get(folder)
     if parent is None:
         parent = folders[folder] = os.path.realpath(folder)
     target = os.path.join(parent, name)
-    return os.path.realpath(target) if os.path.islink(target) else target
+    if may_be_link and os.path.islink(target):
+        return os.path.realpath(target)
+    return target
 
 
 def make_plan(
@@ -220,9 +228,15 @@ def make_plan(
     return plan
 
 
-def _read(path: Path) -> bytes | None:
+def _read(path: Path) -> tuple[bytes | None, list[int] | None]:
+    """The file's bytes and its size and modification time as it was read
+    (taken first: a change while reading leaves figures that match nothing)."""
     try:
-        return path.read_bytes() if path.is_file() else None
+        if not path.is_file():
+            return None, None
+        with open(path, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            return handle.read(), [info.st_size, info.st_mtime_ns]
     except OSError as exc:
         raise WriteError(
             f"cannot read {path}: {exc.strerror}", Location(path)
@@ -251,7 +265,10 @@ def _plan_file(
             unread=True,
             size=f.unread.size,
         )
-    before = f.disk if f.disk is not None else _read(f.path)
+    before: bytes | None = f.disk
+    figures = f.disk_figures
+    if before is None:
+        before, figures = _read(f.path)
     content = f.content.encode("utf-8")
     planned = PlannedFile(
         rel,
@@ -274,7 +291,10 @@ def _plan_file(
     if before is None:
         return planned
     planned.before_sha = sha256(before)
-    if before == content or same_but_eol(before, content):
+    if before == content:
+        planned.action, planned.figures = Action.UNCHANGED, figures
+        return planned
+    if same_but_eol(before, content):
         planned.action = Action.UNCHANGED
         return planned
     if f.mode == "Create" and entry is None:
@@ -319,7 +339,7 @@ def _matches(data: bytes, digest: str) -> bool:
 
 
 def _plan_orphan(rel: str, path: Path, entry: Entry, force: bool) -> PlannedFile:
-    before = _read(path)
+    before, _figures = _read(path)
     planned = PlannedFile(
         rel,
         str(path),

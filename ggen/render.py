@@ -292,6 +292,7 @@ def _render_one(
     target = os.path.join(manifest.output_dir, rel)
     from_root: str | None = None
     disk: bytes | None = None
+    figures: list[int] | None = None
     unread: Unread | None = None
     if rule.template.inline is not None:
         inline = rule.template.inline
@@ -318,7 +319,8 @@ def _render_one(
         elif isinstance(hit, Unread):
             content, unread = "", hit
         else:
-            content, disk = hit.decode("utf-8"), hit
+            disk, figures = hit
+            content = disk.decode("utf-8")
     return RenderedFile(
         target=target,
         content=content,
@@ -329,6 +331,7 @@ def _render_one(
         disk=disk,
         unread=unread,
         rel=from_root,
+        disk_figures=figures,
     )
 
 

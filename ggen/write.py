@@ -42,6 +42,8 @@ class WriteOutcome:
 
     done: set[str] = field(default_factory=set)
     error: Exception | None = None
+    # Size and modification time of each file written, right after writing.
+    figures: dict[str, list[int]] = field(default_factory=dict)
 
 
 def atomic_write(path: Path, data: bytes) -> None:
@@ -140,6 +142,10 @@ def apply_plan(
             break
         if planned.action in (Action.CREATE, Action.UPDATE, Action.DELETE):
             outcome.done.add(planned.rel)
+        if planned.action in (Action.CREATE, Action.UPDATE):
+            with contextlib.suppress(OSError):
+                info = os.lstat(planned.path)
+                outcome.figures[planned.rel] = [info.st_size, info.st_mtime_ns]
     return outcome
 
 

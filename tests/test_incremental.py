@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import os
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import ONTOLOGY, stat_tree
+from conftest import ONTOLOGY, dump_toml, manifest, rule, stat_tree
 
 from ggen.templating.engine import TemplateEngine
 
@@ -274,3 +275,132 @@ def test_the_cycle_collector_is_paused_only_while_a_sync_runs(make_project):
         assert not gc.isenabled()  # a caller's choice is kept
     finally:
         gc.enable()
+
+
+# --- what the render cache must never reuse --------------------------------
+
+
+def _query(*names: str) -> str:
+    fields = " ".join(f"?{n}" for n in names)
+    pattern = " ; ".join(f"ex:{n} ?{n}" for n in names if n != "thing")
+    return (
+        "PREFIX ex: <http://example.org/>\n"
+        f"SELECT {fields} WHERE {{ ?thing a ex:Thing ; {pattern} }} ORDER BY ?name\n"
+    )
+
+
+def test_a_changed_final_newline_setting_renders_again(make_project, sync):
+    root = _synced(make_project, sync, **{"t.j2": "name={{ name }}\n\n\n"})
+    assert (root / "out/alpha.txt").read_bytes() == b"name=alpha\n\n\n"
+    data = manifest(generation={"final_newline": "single"})
+    (root / "ggen.toml").write_text(dump_toml(data))
+    assert sync(root).code == 0
+    assert (root / "out/alpha.txt").read_bytes() == b"name=alpha\n"
+    assert sync(root, "--check").code == 0
+
+
+def test_the_same_bytes_in_another_dialect_render_again(make_project, sync):
+    ontology = ONTOLOGY.replace("ex:size 1", "ex:size 1 ; ex:flag true")
+    ontology = ontology.replace("ex:size 2", "ex:size 2 ; ex:flag false")
+    text = "{{ name }} {{ flag }}\n"
+    root = make_project(
+        files={"onto.ttl": ontology, "q.rq": _query("name", "flag"),
+               "t.tera": text, "t.j2": text},
+        manifest_data=manifest([rule(template={"file": "t.tera"})]),
+    )
+    assert sync(root).code == 0
+    assert (root / "out/alpha.txt").read_text() == "alpha true\n"  # Tera
+    (root / "ggen.toml").write_text(dump_toml(manifest([rule()])))  # t.j2
+    assert sync(root).code == 0
+    assert (root / "out/alpha.txt").read_text() == "alpha True\n"  # Jinja
+
+
+LITERAL = "{{ name }} {{ v }} {{ v.datatype }} {{ v.lang }}\n"
+
+
+@pytest.mark.parametrize(
+    ("before", "after", "text"),
+    [
+        ('"5"^^ex:Celsius', '"5"^^ex:Fahrenheit', LITERAL),
+        ('"5"@en', '"5"@fr', LITERAL),
+        # the same text; only the kind of term differs (v.datatype would fail
+        # on the IRI, so a reused render would hide that error)
+        ('"http://example.org/x"', "<http://example.org/x>", "{{ name }} {{ v }}\n"),
+    ],
+)
+def test_a_value_that_prints_the_same_but_is_another_term_renders_again(
+    make_project, sync, monkeypatch, before, after, text
+):
+    ontology = ONTOLOGY.replace("ex:size 1", f"ex:size 1 ; ex:v {before}")
+    ontology = ontology.replace("ex:size 2", f"ex:size 2 ; ex:v {before}")
+    root = make_project(
+        files={"onto.ttl": ontology, "q.rq": _query("name", "v"), "t.j2": text}
+    )
+    assert sync(root).code == 0
+    calls = _count_renders(monkeypatch)
+    (root / "onto.ttl").write_text(ontology.replace(
+        f"ex:size 1 ; ex:v {before}", f"ex:size 1 ; ex:v {after}"))
+    assert sync(root).code == 0
+    assert calls == ["alpha"]
+    assert sync(root, "--check").code == 0
+
+
+def test_an_old_copy_with_old_figures_is_not_trusted(make_project, sync):
+    # The file already held the new output when the record changed: its old
+    # figures must not vouch for the new record afterwards.
+    root = _synced(make_project, sync)
+    alpha = root / "out/alpha.txt"
+    old = alpha.read_bytes()
+    stat = alpha.stat()
+    (root / "onto.ttl").write_text(ONTOLOGY.replace("ex:size 1", "ex:size 10"))
+    alpha.write_text("name=alpha size=10 iri=http://example.org/alpha\n")
+    assert sync(root).code == 0  # unchanged: the disk already had it
+    alpha.write_bytes(old)  # an old copy, with its old size and time (cp -p)
+    os.utime(alpha, ns=(stat.st_atime_ns, stat.st_mtime_ns))
+    check = sync(root, "--check")
+    assert check.code == 8 and "out/alpha.txt" in check.err
+    (root / "onto.ttl").write_text(
+        ONTOLOGY.replace("ex:size 1", "ex:size 10") + "\n# touched\n")
+    result = sync(root)
+    assert result.code == 5  # not ours: the record says otherwise
+    assert sync(root, "--force").code == 0
+    assert b"size=10" in alpha.read_bytes()
+    recorded = json.loads((root / ".ggen/generated.json").read_text())
+    digest = hashlib.sha256(alpha.read_bytes()).hexdigest()
+    assert recorded["files"]["out/alpha.txt"]["sha256"] == digest
+
+
+def test_a_crlf_copy_is_never_vouched_for(make_project, sync):
+    root = _synced(make_project, sync)
+    alpha = root / "out/alpha.txt"
+    alpha.write_bytes(alpha.read_bytes().replace(b"\n", b"\r\n"))
+    (root / ".ggen/state.json").unlink()
+    assert sync(root).code == 0  # unchanged but for line endings
+    strict = sync(root, "--check", "--strict-eol")
+    assert strict.code == 8 and "eol" in strict.err
+    (root / "onto.ttl").write_text(ONTOLOGY.replace("ex:size 2", "ex:size 20"))
+    assert sync(root).code == 0
+    assert sync(root, "--check", "--strict-eol").code == 8
+
+
+def test_an_output_replaced_by_a_link_out_of_the_project_is_refused(
+    make_project, sync, tmp_path
+):
+    root = _synced(make_project, sync)
+    alpha = root / "out/alpha.txt"
+    outside = tmp_path / "outside.txt"
+    outside.write_bytes(alpha.read_bytes())
+    stat = alpha.stat()
+    os.utime(outside, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # as cp -p does
+    alpha.unlink()
+    alpha.symlink_to(outside)
+    (root / "onto.ttl").write_text(ONTOLOGY.replace("ex:size 2", "ex:size 20"))
+    result = sync(root)
+    assert result.code == 5 and "leaves the project" in result.err
+
+
+def test_force_renders_every_row_afresh(make_project, sync, monkeypatch):
+    root = _synced(make_project, sync)
+    calls = _count_renders(monkeypatch)
+    assert sync(root, "--force").code == 0
+    assert sorted(calls) == ["alpha", "beta"]
