@@ -310,10 +310,13 @@ def _kinds(row: dict[str, object]) -> str:
     literal's datatype and language."""
     kinds = []
     for value in row.values():
-        if type(value) is Literal:
-            kinds.append(f"L{value.datatype or ''}@{value.lang or ''}")
+        kind = type(value)
+        if kind is not Literal:
+            kinds.append(kind.__name__)
+        elif value.datatype is None and value.lang is None:  # a plain string
+            kinds.append("L")
         else:
-            kinds.append(type(value).__name__)
+            kinds.append(f"L{value.datatype}@{value.lang}")
     return "|".join(kinds)
 
 
