@@ -310,9 +310,8 @@ def _kinds(row: dict[str, object]) -> str:
     literal's datatype and language."""
     kinds = []
     for value in row.values():
-        kind = type(value)
-        if kind is not Literal:
-            kinds.append(kind.__name__)
+        if not isinstance(value, Literal):
+            kinds.append(type(value).__name__)
         elif value.datatype is None and value.lang is None:  # a plain string
             kinds.append("L")
         else:
