@@ -126,17 +126,9 @@ def settle(pause: float) -> None:
     time.sleep(pause)
 
 
-def repeated(
-    times: int, pause: float, prepare: Callable[[int], None], run: Callable[[], Measure]
-) -> Measure:
-    """``run`` ``times`` times, each after ``prepare(k)`` and :func:`settle`;
-    the run with the median wall time, all wall times kept in ``walls``."""
-    runs: list[Measure] = []
-    for k in range(times):
-        prepare(k)
-        settle(pause)
-        runs.append(run())
-    runs.sort(key=lambda m: m.wall_s)
+def median_run(runs: list[Measure]) -> Measure:
+    """The run with the median wall time; every wall time kept in ``walls``."""
+    runs = sorted(runs, key=lambda m: m.wall_s)
     median = runs[(len(runs) - 1) // 2]
     median.walls = [m.wall_s for m in runs]
     median.exit_code = max((m.exit_code for m in runs), key=abs)
@@ -147,10 +139,14 @@ def repeated(
 def measure_size(
     n: int, root: Path, timeout: float, baseline: bool, times: int, pause: float
 ) -> dict[str, Any]:
-    """Every scenario for one N, each ``times`` times (the median is kept)."""
+    """Every scenario for one N, in ``times`` rounds (the median is kept).
+
+    Each round runs every scenario once, in order, so the runs a ratio
+    compares were measured minutes apart at most, whatever the machine's
+    speed does over the whole benchmark.
+    """
     project = write_project(root / f"n{n}", n)
     print(f"N = {n}: project written", flush=True)
-    scenarios: dict[str, Measure] = {}
 
     def clean_outputs(_k: int) -> None:
         shutil.rmtree(project / "out", ignore_errors=True)
@@ -159,27 +155,27 @@ def measure_size(
     def nothing(_k: int) -> None:
         pass
 
-    def changed(k: int) -> None:
+    def changed(k: int) -> None:  # a new label each round: one backend differs
         relabel(project, n, n // 2, version=k + 1)
 
-    scenarios["floor"] = repeated(
-        times, pause, nothing, lambda: reference("floor", project, timeout)
-    )
-    scenarios["first_sync"] = repeated(
-        times, pause, clean_outputs, lambda: ggen_sync(project, timeout)
-    )
-    scenarios["second_sync"] = repeated(
-        times, pause, nothing, lambda: ggen_sync(project, timeout)
-    )
-    scenarios["one_changed"] = repeated(
-        times, pause, changed, lambda: ggen_sync(project, timeout)
-    )
-    scenarios["check_clean"] = repeated(
-        times, pause, nothing, lambda: ggen_sync(project, timeout, "--check")
-    )
+    steps: list[tuple[str, Callable[[int], None], Callable[[], Measure]]] = [
+        ("floor", nothing, lambda: reference("floor", project, timeout)),
+        ("first_sync", clean_outputs, lambda: ggen_sync(project, timeout)),
+        ("second_sync", nothing, lambda: ggen_sync(project, timeout)),
+        ("one_changed", changed, lambda: ggen_sync(project, timeout)),
+        ("check_clean", nothing, lambda: ggen_sync(project, timeout, "--check")),
+    ]
+    rounds: dict[str, list[Measure]] = {name: [] for name, _, _ in steps}
+    for k in range(times):
+        for name, prepare, run in steps:
+            prepare(k)
+            settle(pause)
+            rounds[name].append(run())
+    scenarios = {name: median_run(runs) for name, runs in rounds.items()}
     if baseline:  # minutes per run at 50,000: once is enough for its memory
-        scenarios["rdflib_pipeline"] = repeated(
-            1, pause, nothing, lambda: reference("rdflib", project, timeout)
+        settle(pause)
+        scenarios["rdflib_pipeline"] = median_run(
+            [reference("rdflib", project, timeout)]
         )
     for name, m in scenarios.items():
         walls = ", ".join(f"{w:.2f}" for w in m.walls)
