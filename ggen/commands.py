@@ -15,6 +15,7 @@ from ggen.pipeline import SyncOptions, SyncResult, collector_paused, sync
 log = logging.getLogger(__name__)
 
 
+@collector_paused()  # through the JSON of a large plan too (see there)
 def run_sync(
     options: SyncOptions,
     json_output: bool,
@@ -23,17 +24,6 @@ def run_sync(
     show_traceback: bool,
 ) -> ExitCode:
     """``ggen sync``: run the pipeline, print text or JSON, return the code."""
-    with collector_paused():  # the JSON of a large plan too (see there)
-        return _run_sync(options, json_output, verbosity, quiet, show_traceback)
-
-
-def _run_sync(
-    options: SyncOptions,
-    json_output: bool,
-    verbosity: int,
-    quiet: bool,
-    show_traceback: bool,
-) -> ExitCode:
     console.setup_logging(verbosity, quiet)
     reporter = console.ConsoleReporter(verbosity, quiet, options.dry_run)
     try:
