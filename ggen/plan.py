@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import os
+import stat
 from dataclasses import dataclass, field
 from enum import Enum
 from pathlib import Path
@@ -228,15 +229,18 @@ def make_plan(
     return plan
 
 
-def _read(path: Path) -> tuple[bytes | None, list[int] | None]:
+def _read(path: str) -> tuple[bytes | None, list[int] | None]:
     """The file's bytes and its size and modification time as it was read
-    (taken first: a change while reading leaves figures that match nothing)."""
+    (taken first: a change while reading leaves figures that match nothing);
+    None when there is no file there (nothing, a folder, a device)."""
     try:
-        if not path.is_file():
+        if not stat.S_ISREG(os.stat(path).st_mode):
             return None, None
         with open(path, "rb") as handle:
             info = os.fstat(handle.fileno())
             return handle.read(), [info.st_size, info.st_mtime_ns]
+    except (FileNotFoundError, NotADirectoryError):
+        return None, None
     except OSError as exc:
         raise WriteError(
             f"cannot read {path}: {exc.strerror}", Location(path)
@@ -268,7 +272,7 @@ def _plan_file(
     before: bytes | None = f.disk
     figures = f.disk_figures
     if before is None:
-        before, figures = _read(f.path)
+        before, figures = _read(f.target)
     content = f.content.encode("utf-8")
     planned = PlannedFile(
         rel,
@@ -339,7 +343,7 @@ def _matches(data: bytes, digest: str) -> bool:
 
 
 def _plan_orphan(rel: str, path: Path, entry: Entry, force: bool) -> PlannedFile:
-    before, _figures = _read(path)
+    before, _figures = _read(str(path))
     planned = PlannedFile(
         rel,
         str(path),

@@ -46,38 +46,52 @@ class WriteOutcome:
     figures: dict[str, list[int]] = field(default_factory=dict)
 
 
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` through a sibling temporary file and a rename."""
-    mode = _existing_mode(path)
-    tmp = path.with_name(f".{path.name}{TMP_SUFFIX}")
+def atomic_write(
+    path: Path | str, data: bytes, new: bool = False
+) -> os.stat_result:
+    """Write ``data`` to ``path`` through a sibling temporary file and a rename.
+
+    ``new`` says the plan found nothing at ``path``, so there is no mode to
+    keep (one look less per file). Returns the written file's figures, taken
+    before the rename (which changes neither size nor modification time).
+    Plain strings: at tens of thousands of files, pathlib costs more than the
+    system calls.
+    """
+    target = os.fspath(path)
+    folder, name = os.path.split(target)
+    mode = None if new else _existing_mode(target)
+    tmp = os.path.join(folder, f".{name}{TMP_SUFFIX}")
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0)
     try:
         fd = os.open(tmp, flags, 0o666)
     except FileNotFoundError:  # a new folder: made here, not tried for every file
-        path.parent.mkdir(parents=True, exist_ok=True)
+        os.makedirs(folder or ".", exist_ok=True)
         fd = os.open(tmp, flags, 0o666)
     except FileExistsError:  # left over from a process that was killed
-        tmp.unlink()
+        os.unlink(tmp)
         fd = os.open(tmp, flags, 0o666)
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+            handle.flush()
+            info = os.fstat(fd)
         if mode is not None:
             os.chmod(tmp, mode)
-        os.replace(tmp, path)
+        os.replace(tmp, target)
     except BaseException:
         with contextlib.suppress(OSError):
-            tmp.unlink()
+            os.unlink(tmp)
         raise
+    return info
 
 
-def _existing_mode(path: Path) -> int | None:
+def _existing_mode(path: str) -> int | None:
     try:
-        info = path.stat()
+        info = os.stat(path)
     except FileNotFoundError:
         return None
     if not info.st_mode & stat.S_IWUSR:
-        raise PermissionError(errno.EACCES, "the file is read-only", str(path))
+        raise PermissionError(errno.EACCES, "the file is read-only", path)
     return stat.S_IMODE(info.st_mode)
 
 
@@ -87,7 +101,7 @@ def unwritable(plan: Plan) -> list[Problem]:
     for planned in plan.files:
         if planned.action not in (Action.CREATE, Action.UPDATE):
             continue
-        path = planned.path
+        path = planned.target
         try:
             mode = os.stat(path).st_mode  # one look answers both questions
         except OSError:
@@ -135,31 +149,32 @@ def apply_plan(
             )
             break
         try:
-            if _apply_one(planned, root) and on_file is not None:
-                on_file(planned)
+            written = _apply_one(planned, root)
         except OSError as exc:
             outcome.error = _os_error(planned, exc)
             break
+        if written is not None and on_file is not None:
+            on_file(planned)
         if planned.action in (Action.CREATE, Action.UPDATE, Action.DELETE):
             outcome.done.add(planned.rel)
-        if planned.action in (Action.CREATE, Action.UPDATE):
-            with contextlib.suppress(OSError):
-                info = os.lstat(planned.path)
-                outcome.figures[planned.rel] = [info.st_size, info.st_mtime_ns]
+        if isinstance(written, os.stat_result):
+            outcome.figures[planned.rel] = [written.st_size, written.st_mtime_ns]
     return outcome
 
 
-def _apply_one(planned: PlannedFile, root: Path | None) -> bool:
+def _apply_one(planned: PlannedFile, root: Path | None) -> os.stat_result | bool | None:
+    """Apply one planned file: the written file's figures, True for a delete,
+    None when there was nothing to do."""
     if planned.action in (Action.CREATE, Action.UPDATE):
-        atomic_write(planned.path, planned.content or b"")
-        return True
+        new = planned.action is Action.CREATE and planned.before is None
+        return atomic_write(planned.target, planned.content or b"", new=new)
     if planned.action is Action.DELETE:
         with contextlib.suppress(FileNotFoundError):
             planned.path.unlink()
         if root is not None:
             _remove_empty_parents(planned.path.parent, root)
         return True
-    return False
+    return None
 
 
 def _remove_empty_parents(folder: Path, root: Path) -> None:
