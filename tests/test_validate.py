@@ -185,13 +185,16 @@ def test_json_output_of_a_failed_validation_lists_the_violations(
         "http://example.org/alpha", "http://example.org/beta"}
 
 
+def _with_broken_template(make_project, shapes: str):
+    """A project whose template uses a filter that does not exist."""
+    broken = {"shapes.ttl": shapes, "t.j2": "{{ name | no_such_filter }}\n"}
+    data = manifest(validation={"shacl": ["shapes.ttl"]})
+    return make_project(files=broken, manifest_data=data)
+
+
 def test_a_failing_graph_is_reported_before_a_broken_template(make_project, sync):
     # Validation runs beside rendering; its verdict still decides the outcome.
-    data = manifest(validation={"shacl": ["shapes.ttl"]})
-    root = make_project(
-        files={"shapes.ttl": NEED_LABEL, "t.j2": "{{ name | no_such_filter }}\n"},
-        manifest_data=data,
-    )
+    root = _with_broken_template(make_project, NEED_LABEL)
     result = sync(root)
     assert result.code == 7, result.err
     assert result.err.count("every Thing needs a label") == 2  # one per node, once
@@ -200,12 +203,8 @@ def test_a_failing_graph_is_reported_before_a_broken_template(make_project, sync
 
 
 def test_a_broken_template_is_reported_when_the_graph_conforms(make_project, sync):
-    shapes = NEED_LABEL.replace("ex:label", "ex:name")
-    data = manifest(validation={"shacl": ["shapes.ttl"]})
-    root = make_project(
-        files={"shapes.ttl": shapes, "t.j2": "{{ name | no_such_filter }}\n"},
-        manifest_data=data,
-    )
+    conforming = NEED_LABEL.replace("ex:label", "ex:name")
+    root = _with_broken_template(make_project, conforming)
     result = sync(root)
     assert result.code == 4, result.err
     assert "no_such_filter" in result.err
