@@ -31,9 +31,9 @@ from pathlib import Path
 
 from ggen import __version__
 from ggen.manifest import Manifest
-from ggen.model import Literal, Unread
+from ggen.model import Literal, Unread, file_figures, read_with_figures
 from ggen.plan import PlannedFile
-from ggen.record import RECORD_PATH, Entry, Record, sha256
+from ggen.record import Entry, Record, bytes_sha, record_bytes, sha256
 
 log = logging.getLogger(__name__)
 
@@ -184,9 +184,8 @@ def file_stats(
 
 def record_sha(root: Path) -> str:
     """The hash of the record file's bytes ('' when there is none)."""
-    path = root / RECORD_PATH
     try:
-        return sha256(path.read_bytes())
+        return bytes_sha(record_bytes(root))
     except OSError:
         return ""
 
@@ -286,13 +285,11 @@ class RenderCache:
                 info = os.lstat(target)
             except OSError:
                 return None
-            if known == [info.st_size, info.st_mtime_ns]:
+            if known == file_figures(info):
                 self.current[key] = entry
                 return Unread(sha, info.st_size)
         try:
-            with open(target, "rb") as handle:  # cheaper than Path.read_bytes
-                figures = file_figures(os.fstat(handle.fileno()))
-                data = handle.read()
+            data, figures = read_with_figures(target)
         except OSError:
             return None
         if sha256(data) != sha:
@@ -317,8 +314,3 @@ def _kinds(row: dict[str, object]) -> str:
         else:
             kinds.append(f"L{value.datatype}@{value.lang}")
     return "|".join(kinds)
-
-
-def file_figures(info: os.stat_result) -> list[int]:
-    """The size and modification time that vouch for a file's bytes."""
-    return [info.st_size, info.st_mtime_ns]

@@ -7,6 +7,7 @@ only str, int, bool, Decimal and these small classes.
 from __future__ import annotations
 
 import functools
+import os
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -108,3 +109,16 @@ class Unread:
 
     sha256: str
     size: int
+
+
+def file_figures(info: os.stat_result) -> list[int]:
+    """The size and modification time that vouch for a file's bytes."""
+    return [info.st_size, info.st_mtime_ns]
+
+
+def read_with_figures(path: str) -> tuple[bytes, list[int]]:
+    """A file's bytes and its figures, taken before reading: a change while
+    reading leaves figures that match nothing."""
+    with open(path, "rb") as handle:
+        figures = file_figures(os.fstat(handle.fileno()))
+        return handle.read(), figures

@@ -66,7 +66,14 @@ from ggen.plan import (
     next_record,
     project_root,
 )
-from ggen.record import RECORD_PATH, Record, load_record, sha256
+from ggen.record import (
+    RECORD_PATH,
+    Record,
+    bytes_sha,
+    load_record,
+    record_bytes,
+    sha256,
+)
 from ggen.validate import ValidationReport, validate
 from ggen.write import (
     WriteOutcome,
@@ -244,8 +251,9 @@ def generate(
         )
     )
     load_cache(previous)
-    planned_against = record_sha(manifest.root)
-    record = load_record(manifest.root)
+    recorded = record_bytes(manifest.root)  # read once: hashed, then parsed
+    planned_against = bytes_sha(recorded)
+    record = load_record(manifest.root, recorded)
     graph = loading.result()
     facts.durations_ms["load"] = round(loading.seconds * 1000)
     graph.allow_service = manifest.allow_service
@@ -659,12 +667,13 @@ def _unchanged_since_last_sync(
     if options.force or options.audit or manifest.require_audit_trail:
         return None
     root = manifest.root
-    if not state.fingerprint or record_sha(root) != state.record_sha:
+    recorded = record_bytes(root)  # read once: hashed, then parsed
+    if not state.fingerprint or bytes_sha(recorded) != state.record_sha:
         return None
     key = fingerprint(manifest, _options_key(options), state.templates)
     if key != state.fingerprint:
         return None
-    record = load_record(root)
+    record = load_record(root, recorded)
     load_cache(state)
     if not outputs_intact(root, record, state):
         return None

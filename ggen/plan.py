@@ -19,7 +19,7 @@ from pathlib import Path
 
 from ggen.errors import Location, Problem, WriteError
 from ggen.merge import generated_section, merge
-from ggen.model import RenderedFile
+from ggen.model import RenderedFile, read_with_figures
 from ggen.record import Entry, Record, sha256
 
 
@@ -230,15 +230,12 @@ def make_plan(
 
 
 def _read(path: str) -> tuple[bytes | None, list[int] | None]:
-    """The file's bytes and its size and modification time as it was read
-    (taken first: a change while reading leaves figures that match nothing);
+    """The file's bytes and figures (see :func:`ggen.model.read_with_figures`);
     None when there is no file there (nothing, a folder, a device)."""
     try:
         if not stat.S_ISREG(os.stat(path).st_mode):
             return None, None
-        with open(path, "rb") as handle:
-            info = os.fstat(handle.fileno())
-            return handle.read(), [info.st_size, info.st_mtime_ns]
+        return read_with_figures(path)
     except (FileNotFoundError, NotADirectoryError):
         return None, None
     except OSError as exc:

@@ -82,21 +82,38 @@ class Record:
         return "\n".join(line for line in lines if line != "") + "\n"
 
 
-def load_record(root: Path) -> Record:
-    """The record beside the manifest in ``root``, or an empty one."""
+def record_bytes(root: Path) -> bytes | None:
+    """The record file's bytes beside the manifest in ``root`` (None when
+    there is none)."""
     path = root / RECORD_PATH
-    if not path.is_file():
+    return path.read_bytes() if path.is_file() else None
+
+
+def bytes_sha(data: bytes | None) -> str:
+    """The hash of ``data``, or '' for no file."""
+    return "" if data is None else sha256(data)
+
+
+def load_record(root: Path, data: bytes | None = None) -> Record:
+    """The record beside the manifest in ``root``, or an empty one.
+
+    ``data`` is the file's bytes when the caller read them already.
+    """
+    path = root / RECORD_PATH
+    if data is None:
+        data = record_bytes(root)
+    if data is None:
         return Record()
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
+        document = json.loads(data)
         files = {
             str(k): Entry(str(v["rule"]), str(v["sha256"]), v.get("generated_sha256"))
-            for k, v in data.get("files", {}).items()
+            for k, v in document.get("files", {}).items()
         }
         return Record(
             files,
-            dict(data.get("inputs", {})),
-            {k: dict(v) for k, v in data.get("rules", {}).items()},
+            dict(document.get("inputs", {})),
+            {k: dict(v) for k, v in document.get("rules", {}).items()},
         )
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise ManifestError(

@@ -237,7 +237,8 @@ def _engine_failure(
     )
 
 
-_BASE_NAMES = ("results", "sparql_results", "entities", "row")
+_ROWS_NAMES = ("results", "sparql_results", "entities")  # every row, three names
+_BASE_NAMES = (*_ROWS_NAMES, "row")
 
 
 class _Context:
@@ -263,7 +264,7 @@ class _Context:
 
 
 def _contexts(rows: list[Row], per_row: bool) -> list[tuple[int | None, _Context]]:
-    base: dict[str, Any] = {"results": rows, "sparql_results": rows, "entities": rows}
+    base: dict[str, Any] = dict.fromkeys(_ROWS_NAMES, rows)
     if not per_row:
         return [(None, _Context(rows[0] if rows else Row(), base))]
     return [(i, _Context(row, base)) for i, row in enumerate(rows)]

@@ -28,6 +28,7 @@ from pathlib import Path
 from types import FrameType
 
 from ggen.errors import Interrupted, Location, Problem, WriteError
+from ggen.model import file_figures
 from ggen.plan import Action, Plan, PlannedFile
 
 log = logging.getLogger(__name__)
@@ -149,32 +150,33 @@ def apply_plan(
             )
             break
         try:
-            written = _apply_one(planned, root)
+            if _apply_one(planned, root, outcome.figures) and on_file is not None:
+                on_file(planned)
         except OSError as exc:
             outcome.error = _os_error(planned, exc)
             break
-        if written is not None and on_file is not None:
-            on_file(planned)
         if planned.action in (Action.CREATE, Action.UPDATE, Action.DELETE):
             outcome.done.add(planned.rel)
-        if isinstance(written, os.stat_result):
-            outcome.figures[planned.rel] = [written.st_size, written.st_mtime_ns]
     return outcome
 
 
-def _apply_one(planned: PlannedFile, root: Path | None) -> os.stat_result | bool | None:
-    """Apply one planned file: the written file's figures, True for a delete,
-    None when there was nothing to do."""
+def _apply_one(
+    planned: PlannedFile, root: Path | None, figures: dict[str, list[int]]
+) -> bool:
+    """Apply one planned file (True when it wrote or deleted); a written
+    file's figures go into ``figures``."""
     if planned.action in (Action.CREATE, Action.UPDATE):
         new = planned.action is Action.CREATE and planned.before is None
-        return atomic_write(planned.target, planned.content or b"", new=new)
+        info = atomic_write(planned.target, planned.content or b"", new=new)
+        figures[planned.rel] = file_figures(info)
+        return True
     if planned.action is Action.DELETE:
         with contextlib.suppress(FileNotFoundError):
             planned.path.unlink()
         if root is not None:
             _remove_empty_parents(planned.path.parent, root)
         return True
-    return None
+    return False
 
 
 def _remove_empty_parents(folder: Path, root: Path) -> None:

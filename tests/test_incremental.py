@@ -147,19 +147,17 @@ def test_shortcut_after_a_partial_update_and_a_touched_file(make_project, sync):
 
 
 def _spy_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
-    """The outputs the render cache opens (it reads through ``open``)."""
-    import builtins
-
+    """The outputs the render cache reads."""
     import ggen.incremental
 
     opened: list[str] = []
+    reading = ggen.incremental.read_with_figures
 
-    def spying(path: Any, *args: Any, **kwargs: Any) -> Any:
-        if ".ggen" not in Path(path).parts:  # the state file is read this way too
-            opened.append(Path(path).name)
-        return builtins.open(path, *args, **kwargs)
+    def spying(path: str) -> Any:
+        opened.append(Path(path).name)
+        return reading(path)
 
-    monkeypatch.setattr(ggen.incremental, "open", spying, raising=False)
+    monkeypatch.setattr(ggen.incremental, "read_with_figures", spying)
     return opened
 
 
