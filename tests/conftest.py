@@ -309,3 +309,19 @@ def unchanged_on_failure() -> Iterator[Callable[[Path], Callable[[], None]]]:
         return check
 
     yield start
+
+
+# --- CI: a skip is a failure --------------------------------------------------
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Under ``GGEN_NO_SKIPS=1`` (set by .ci/run, which installs Erlang and
+    starts Redis and PostgreSQL) a skipped test fails: a skip there means a
+    missing install step, not a test that passed."""
+    outcome = yield
+    report = outcome.get_result()
+    if report.skipped and os.environ.get("GGEN_NO_SKIPS") == "1":
+        reason = report.longrepr[-1] if isinstance(report.longrepr, tuple) else ""
+        report.outcome = "failed"
+        report.longrepr = f"skipped under GGEN_NO_SKIPS=1 (CI): {reason}"
